@@ -1,0 +1,56 @@
+# The template's Makefile: `make demo` to see a generated project, `make test` to test the template.
+.DEFAULT_GOAL := help
+PYTHON ?= python3
+# Python 3.12 (for Django 6.x), if this machine has one: on PATH or in pyenv.
+PYTHON312 ?= $(shell command -v python3.12 2>/dev/null || ls -d $$HOME/.pyenv/versions/3.12*/bin/python3.12 2>/dev/null | tail -n 1)
+VENV := .venv
+BIN := $(VENV)/bin
+BUILD := build
+DEMO := $(BUILD)/my_api
+
+.PHONY: help test demo bench browser lint clean
+
+help: ## List the targets
+	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-8s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: requirements.txt
+	@echo "==> Creating $(VENV) and installing requirements.txt"
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	@touch $@
+
+.venv-py312/.installed: requirements.txt
+	@if [ -n "$(PYTHON312)" ]; then \
+		echo "==> Creating .venv-py312 with $(PYTHON312)"; \
+		$(PYTHON312) -m venv .venv-py312 && \
+		.venv-py312/bin/python -m pip install --quiet --upgrade pip && \
+		.venv-py312/bin/python -m pip install --quiet -r requirements.txt && \
+		touch $@; \
+	else echo "==> No Python 3.12 on this machine: Django 6.x runs will be skipped"; fi
+
+browser: ## Install Debian's chromium for the browser tests, if missing (needs root)
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo "==> Installing Debian's chromium"; \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+		else echo "not root: install chromium yourself (apt-get install chromium)"; fi; }
+
+test: $(VENV)/.installed .venv-py312/.installed browser ## Install what is needed and run every test
+	$(BIN)/pytest tests/
+
+lint: $(VENV)/.installed ## Lint the hooks and the template tests
+	$(BIN)/ruff check hooks tests
+
+demo: $(VENV)/.installed ## Render the template with defaults, set it up and serve it on 127.0.0.1:8000
+	@rm -rf $(DEMO) && mkdir -p $(BUILD)
+	@echo "==> Rendering the template with its defaults into $(DEMO)"
+	$(BIN)/cookiecutter --no-input --output-dir $(BUILD) . setup_environment=no
+	@echo "==> Installing the generated project"
+	cd $(DEMO) && $(MAKE) --no-print-directory install PYTHON=$(CURDIR)/$(BIN)/python
+	cd $(DEMO) && $(MAKE) --no-print-directory demo-user
+	@echo ""
+	@echo "==> Serving http://127.0.0.1:8000/  (sign in as demo / demo-password; Ctrl-C stops)"
+	cd $(DEMO) && $(MAKE) --no-print-directory run
+
+clean: ## Remove the build folder and virtualenvs
+	rm -rf $(BUILD) $(VENV) .venv-py312

@@ -1,0 +1,217 @@
+"""Finish the generated project: prune, write secrets, make keys, check the render, set up.
+
+Runs inside the new project folder. Each step prints its name and duration; a step that
+fails says how to run it by hand and leaves every generated file in place.
+"""
+
+import json
+import os
+import re
+import secrets
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+# Rendered by cookiecutter; read once, through JSON, so quotes or backslashes in an
+# answer can neither break nor inject into this script.
+RAW_ANSWERS = r"""{{ cookiecutter | tojson }}"""
+
+# What each answer makes unnecessary: (answer, value) -> paths to delete.
+PRUNE_TABLE = {
+    ("refresh_token_storage", "local_storage"): [
+        "{slug}/authentication/cookies.py",
+        "{slug}/authentication/tests/test_cookie_mode.py",
+    ],
+    ("refresh_token_storage", "httponly_cookie"): [
+        "{slug}/authentication/tests/test_body_mode.py",
+    ],
+    ("signing_algorithm", "HS256"): [
+        "{slug}/authentication/keys.py",
+        "{slug}/authentication/tests/test_rs256.py",
+    ],
+    ("rotate_refresh_tokens", "no"): [
+        "{slug}/authentication/tests/test_rotation.py",
+    ],
+    ("blacklist_after_rotation", "no"): [
+        "{slug}/authentication/tests/test_reuse_detection.py",
+    ],
+}
+
+# Leftover cookiecutter syntax; in raw tags because this file is itself rendered by Jinja.
+{% raw %}LEFTOVER_TEMPLATE = re.compile(r"\{\{-?\s*cookiecutter\.|\{%-?\s*(if|for|set|elif)\b[^%]*cookiecutter\."){% endraw %}
+
+
+class StepFailed(Exception):
+    """A step could not finish; the message says how to finish it by hand."""
+
+
+def paths_to_prune(answers: dict) -> list[str]:
+    """Return the project-relative paths that these answers make unnecessary."""
+    slug = answers["project_slug"]
+    return [
+        path.format(slug=slug)
+        for (key, value), paths in PRUNE_TABLE.items()
+        if answers.get(key) == value
+        for path in paths
+    ]
+
+
+def prune_files(answers: dict, root: Path) -> None:
+    for relative in paths_to_prune(answers):
+        target = root / relative
+        if target.is_dir():
+            shutil.rmtree(target)
+        elif target.exists():
+            target.unlink()
+
+
+def env_file_text(answers: dict) -> str:
+    """Return the contents of .env: fresh secrets, never the same twice."""
+    lines = [
+        "# Written at generation; never commit this file (it is in .gitignore).",
+        f"DJANGO_SECRET_KEY={secrets.token_urlsafe(50)}",
+    ]
+    if answers["signing_algorithm"] == "HS256":
+        lines.append(f"JWT_SIGNING_KEY={secrets.token_urlsafe(50)}")
+    if answers["database"] == "postgresql":
+        lines.append(f"DATABASE_URL=postgres://postgres@127.0.0.1:5432/{answers['project_slug']}")
+    return "\n".join(lines) + "\n"
+
+
+def write_env_file(answers: dict, root: Path) -> None:
+    env_file = root / ".env"
+    env_file.write_text(env_file_text(answers))
+    env_file.chmod(0o600)
+
+
+def generate_keys(answers: dict, root: Path) -> None:
+    """Write an RS256 key pair into keys/, with the project's own generator or openssl."""
+    module = f"{answers['project_slug']}.authentication.keys"
+    result = subprocess.run([sys.executable, "-m", module, "keys"], cwd=root, capture_output=True, text=True)
+    if result.returncode == 0:
+        return
+    if shutil.which("openssl") is None:
+        raise StepFailed("neither the cryptography package nor openssl is available; run `make keys` once installed")
+    keys = root / "keys"
+    keys.mkdir(exist_ok=True)
+    run(["openssl", "genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048",
+         "-out", "keys/jwt_private_key.pem"], root, "make keys")
+    run(["openssl", "pkey", "-in", "keys/jwt_private_key.pem", "-pubout",
+         "-out", "keys/jwt_public_key.pem"], root, "make keys")
+    (keys / "jwt_private_key.pem").chmod(0o600)
+
+
+def leftover_template_syntax(root: Path) -> list[str]:
+    """Return the files that still contain cookiecutter template syntax."""
+    found = []
+    for path in sorted(root.rglob("*")):
+        if not path.is_file() or ".venv" in path.parts or "node_modules" in path.parts:
+            continue
+        try:
+            text = path.read_text()
+        except (UnicodeDecodeError, OSError):
+            continue
+        if LEFTOVER_TEMPLATE.search(text):
+            found.append(str(path.relative_to(root)))
+    return found
+
+
+def python_files_that_do_not_compile(root: Path) -> list[str]:
+    """Return the generated .py files that are not valid Python."""
+    broken = []
+    for path in sorted(root.rglob("*.py")):
+        if ".venv" in path.parts:
+            continue
+        try:
+            compile(path.read_text(), str(path), "exec")
+        except SyntaxError:
+            broken.append(str(path.relative_to(root)))
+    return broken
+
+
+def check_render(answers: dict, root: Path) -> None:
+    leftovers = leftover_template_syntax(root)
+    broken = python_files_that_do_not_compile(root)
+    if leftovers or broken:
+        raise StepFailed(f"template bug: leftover template syntax in {leftovers}, broken Python in {broken}")
+
+
+def run(command: list[str], root: Path, rerun_hint: str) -> None:
+    """Run a command in the project; on failure raise StepFailed with its output and the hint."""
+    result = subprocess.run(command, cwd=root, capture_output=True, text=True)
+    if result.returncode != 0:
+        tail = "\n".join((result.stdout + result.stderr).strip().splitlines()[-15:])
+        raise StepFailed(f"`{' '.join(command)}` failed:\n{tail}\nTo finish by hand: {rerun_hint}")
+
+
+def venv_python(root: Path) -> str:
+    return str(root / ".venv" / ("Scripts" if os.name == "nt" else "bin") / "python")
+
+
+def create_environment(answers: dict, root: Path) -> None:
+    run([sys.executable, "-m", "venv", ".venv"], root, "python3 -m venv .venv && make install")
+
+
+def install_project(answers: dict, root: Path) -> None:
+    run([venv_python(root), "-m", "pip", "install", "--quiet", "--upgrade", "pip"], root, "make install")
+    run([venv_python(root), "-m", "pip", "install", "--quiet", "-e", ".[dev]"], root, "make install")
+
+
+def migrate_database(answers: dict, root: Path) -> None:
+    hint = "make migrate"
+    if answers["database"] == "postgresql":
+        hint = f"createdb {answers['project_slug']} (or set DATABASE_URL in .env), then make migrate"
+    run([venv_python(root), "manage.py", "migrate", "--no-input"], root, hint)
+    run([venv_python(root), "manage.py", "createcachetable"], root, hint)
+
+
+def check_project(answers: dict, root: Path) -> None:
+    run([venv_python(root), "manage.py", "check", "--fail-level", "WARNING"], root, ".venv/bin/python manage.py check")
+
+
+def steps_for(answers: dict) -> list:
+    """Return the (description, function) steps these answers call for, in order."""
+    steps = [
+        ("Removing files these answers do not need", prune_files),
+        ("Writing .env with fresh secrets", write_env_file),
+    ]
+    if answers["signing_algorithm"] == "RS256":
+        steps.append(("Generating the RS256 key pair in keys/", generate_keys))
+    steps.append(("Checking the rendered files", check_render))
+    if answers["setup_environment"] == "yes":
+        steps += [
+            ("Creating the virtual environment .venv", create_environment),
+            ("Installing the project and its dev tools", install_project),
+            ("Migrating the database", migrate_database),
+            ("Running manage.py check", check_project),
+        ]
+    return steps
+
+
+def run_steps(answers: dict, root: Path) -> bool:
+    """Run every step, printing each with its duration; stop at the first failure."""
+    total = len(steps_for(answers))
+    for number, (description, step) in enumerate(steps_for(answers), start=1):
+        print(f"[{number}/{total}] {description} ...", flush=True)
+        started = time.monotonic()
+        try:
+            step(answers, root)
+        except (StepFailed, OSError) as failure:
+            print(f"      FAILED after {time.monotonic() - started:.1f}s: {failure}", flush=True)
+            print(f"      The project is in {root}; finish the step above by hand.", flush=True)
+            return False
+        print(f"      done in {time.monotonic() - started:.1f}s", flush=True)
+    return True
+
+
+def main() -> None:
+    answers = json.loads(RAW_ANSWERS)
+    root = Path.cwd()
+    if run_steps(answers, root):
+        print(f"\nYour project is ready in {root}. Next: cd {root.name} && make help")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,216 @@
+"""Settings shared by every environment; local, test and production override what differs.
+
+https://docs.djangoproject.com/en/stable/ref/settings/
+"""
+
+from datetime import timedelta
+from pathlib import Path
+
+import environ
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+
+env = environ.Env()
+if (BASE_DIR / ".env").is_file():
+    env.read_env(BASE_DIR / ".env")
+
+# --- Core ---------------------------------------------------------------------------
+# Required by local and production settings (they name the variable when it is missing).
+SECRET_KEY = env("DJANGO_SECRET_KEY", default="")
+DEBUG = env.bool("DJANGO_DEBUG", default=False)
+ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "corsheaders",
+    "rest_framework",
+    # Listed before simplejwt's blacklist app so its flushexpiredtokens command wins.
+    "{{ cookiecutter.project_slug }}.authentication",
+{%- if cookiecutter.token_blacklist == "yes" %}
+    "rest_framework_simplejwt.token_blacklist",
+{%- endif %}
+    "{{ cookiecutter.project_slug }}.users",
+    "{{ cookiecutter.project_slug }}.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+ASGI_APPLICATION = "config.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# --- Database -----------------------------------------------------------------------
+# https://docs.djangoproject.com/en/stable/ref/databases/
+{%- if cookiecutter.database == "postgresql" %}
+DATABASES = {"default": env.db("DATABASE_URL")}
+# Persistent connections save a connect per request; health checks drop dead ones.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+{%- else %}
+DATABASES = {
+    "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+}
+# SQLite takes the write lock when a transaction begins (IMMEDIATE), so concurrent
+# refreshes queue up instead of failing with "database is locked"; WAL lets readers
+# run beside the one writer.
+DATABASES["default"]["OPTIONS"] = {
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+}
+{%- endif %}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Cache --------------------------------------------------------------------------
+# Revoked sessions are looked up here on every authenticated request, so every server
+# process must see the same cache: Redis when REDIS_URL is set, the database otherwise.
+# https://docs.djangoproject.com/en/stable/topics/cache/
+REDIS_URL = env("REDIS_URL", default="")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "django_cache",
+        }
+    }
+
+# --- Users and passwords ------------------------------------------------------------
+# A custom user model from the first migration, as Django recommends for new projects.
+# https://docs.djangoproject.com/en/stable/topics/auth/customizing/#using-a-custom-user-model-when-starting-a-project
+AUTH_USER_MODEL = "users.User"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# --- Internationalisation -----------------------------------------------------------
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+# --- Static files (the demo page and the JavaScript client) ------------------------
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [("client", BASE_DIR / "client" / "src")]
+
+# --- Django REST framework ----------------------------------------------------------
+# https://www.django-rest-framework.org/api-guide/settings/
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ("{{ cookiecutter.project_slug }}.authentication.authentication.JWTAuthentication",),
+    "DEFAULT_PERMISSION_CLASSES": ("rest_framework.permissions.IsAuthenticated",),
+    "DEFAULT_RENDERER_CLASSES": ("rest_framework.renderers.JSONRenderer",),
+    "DEFAULT_PARSER_CLASSES": ("rest_framework.parsers.JSONParser",),
+    "EXCEPTION_HANDLER": "{{ cookiecutter.project_slug }}.core.exceptions.api_exception_handler",
+    "UNAUTHENTICATED_USER": None,
+}
+
+# --- JWT (djangorestframework-simplejwt) --------------------------------------------
+# https://django-rest-framework-simplejwt.readthedocs.io/en/latest/settings.html
+# The access lifetime can be shortened from the environment (the browser tests make
+# tokens live a few seconds); everything else comes from the answers at generation.
+{%- if cookiecutter.signing_algorithm == "RS256" %}
+
+
+def read_pem(name):
+    """Return a PEM key from $NAME, else from the file $NAME_FILE (default keys/), else ""."""
+    key_file = Path(env(f"{name}_FILE", default=str(BASE_DIR / "keys" / f"{name.lower()}.pem")))
+    return env(name, default="") or (key_file.read_text() if key_file.is_file() else "")
+
+
+# The key pair never lives in the repository: keys/ is git-ignored and `make keys`
+# writes a new pair there; in production pass the keys (or their files) in the env.
+JWT_PRIVATE_KEY = read_pem("JWT_PRIVATE_KEY")
+JWT_PUBLIC_KEY = read_pem("JWT_PUBLIC_KEY")
+{%- endif %}
+ACCESS_TOKEN_LIFETIME_SECONDS = env.int("JWT_ACCESS_TOKEN_LIFETIME_SECONDS", default={{ cookiecutter.access_token_lifetime_minutes }} * 60)
+SIMPLE_JWT = {
+    "ACCESS_TOKEN_LIFETIME": timedelta(seconds=ACCESS_TOKEN_LIFETIME_SECONDS),
+    "REFRESH_TOKEN_LIFETIME": timedelta(days={{ cookiecutter.refresh_token_lifetime_days }}),
+    "ROTATE_REFRESH_TOKENS": {{ cookiecutter.rotate_refresh_tokens == "yes" }},
+    "BLACKLIST_AFTER_ROTATION": {{ cookiecutter.blacklist_after_rotation == "yes" }},
+    "UPDATE_LAST_LOGIN": False,
+    "LEEWAY": {{ cookiecutter.leeway_seconds }},
+    "AUTH_HEADER_TYPES": ("Bearer",),
+{%- if cookiecutter.signing_algorithm == "RS256" %}
+    "ALGORITHM": "RS256",
+    "SIGNING_KEY": JWT_PRIVATE_KEY,
+    "VERIFYING_KEY": JWT_PUBLIC_KEY,
+{%- else %}
+    "ALGORITHM": "HS256",
+    # Kept apart from SECRET_KEY when JWT_SIGNING_KEY is set, so either can be rotated alone.
+    "SIGNING_KEY": env("JWT_SIGNING_KEY", default=SECRET_KEY),
+{%- endif %}
+}
+
+# --- Sessions built on the tokens (this project's additions) ------------------------
+# Where the browser keeps the refresh token: "httponly_cookie" or "local_storage".
+JWT_REFRESH_STORAGE = "{{ cookiecutter.refresh_token_storage }}"
+# User fields copied into both tokens, refreshed from the user on every refresh.
+JWT_CUSTOM_CLAIMS = {{ cookiecutter.custom_claims.split(",") | map("trim") | select | list | tojson }}
+# A rotated token may be spent again within this many seconds (second tab, retry).
+JWT_ROTATION_GRACE_SECONDS = {{ cookiecutter.rotation_grace_seconds }}
+# Replaying a spent refresh token revokes its whole session family (RFC 9700 4.14.2).
+JWT_REUSE_DETECTION = {{ cookiecutter.reuse_detection == "yes" }}
+# No session outlives this, however often it is refreshed; None means unlimited.
+JWT_MAX_SESSION = {% if cookiecutter.max_session_days == "0" %}None{% else %}timedelta(days={{ cookiecutter.max_session_days }}){% endif %}
+# Logout ends the access token at once (a cache lookup per request) instead of at expiry.
+JWT_REVOKE_ACCESS_ON_LOGOUT = {{ cookiecutter.revoke_access_on_logout == "yes" }}
+{%- if cookiecutter.refresh_token_storage == "httponly_cookie" %}
+
+# --- Refresh-token cookie -----------------------------------------------------------
+# https://developer.mozilla.org/en-US/docs/Web/HTTP/Cookies#restrict_access_to_cookies
+JWT_REFRESH_COOKIE_SECURE = True
+JWT_REFRESH_COOKIE_SAMESITE = env("JWT_REFRESH_COOKIE_SAMESITE", default="Strict")
+
+# --- CORS: a front end on another origin, with credentials --------------------------
+# https://github.com/adamchainz/django-cors-headers#configuration
+CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
+CORS_ALLOW_CREDENTIALS = True
+CSRF_TRUSTED_ORIGINS = CORS_ALLOWED_ORIGINS
+{%- else %}
+
+# --- CORS: a front end on another origin ---------------------------------------------
+# https://github.com/adamchainz/django-cors-headers#configuration
+CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
+{%- endif %}

@@ -1,0 +1,35 @@
+"""Settings for production: secrets and hosts from the environment, HTTPS only.
+
+`python manage.py check --deploy --settings=config.settings.production` passes with the
+variables in .env.example set.
+"""
+
+from .base import *  # noqa: F403
+from .base import env
+
+DEBUG = False
+SECRET_KEY = env("DJANGO_SECRET_KEY")
+ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
+
+# --- HTTPS --------------------------------------------------------------------------
+# https://docs.djangoproject.com/en/stable/ref/settings/#secure-proxy-ssl-header
+# Behind a proxy that terminates TLS and sets X-Forwarded-Proto (and strips it from
+# clients), set DJANGO_BEHIND_TLS_PROXY=true; never otherwise, or any client could claim
+# to be on https.
+if env.bool("DJANGO_BEHIND_TLS_PROXY", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+# https://docs.djangoproject.com/en/stable/ref/middleware/#http-strict-transport-security
+SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=True)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+
+# --- Static files -------------------------------------------------------------------
+# https://whitenoise.readthedocs.io/en/stable/django.html
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}

@@ -1,0 +1,124 @@
+"""Fixtures shared by the whole suite: users, API clients, and an auth flow for this storage mode."""
+
+import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from rest_framework.test import APIClient
+
+from {{ cookiecutter.project_slug }}.authentication.policy import session_policy
+
+PASSWORD = "correct horse battery staple"
+COOKIE_MODE = settings.JWT_REFRESH_STORAGE == "httponly_cookie"
+
+
+@pytest.fixture(autouse=True)
+def fresh_policy_and_cache():
+    """Each test starts with the policy of its settings and an empty cache."""
+    from django.core.cache import cache
+
+    session_policy.cache_clear()
+    cache.clear()
+    yield
+    session_policy.cache_clear()
+
+
+@pytest.fixture
+def user(db):
+    return get_user_model().objects.create_user(
+        username="alice", email="alice@example.com", password=PASSWORD, is_staff=True
+    )
+
+
+@pytest.fixture
+def other_user(db):
+    return get_user_model().objects.create_user(username="bob", email="bob@example.com", password=PASSWORD)
+
+
+@pytest.fixture
+def api_client():
+    """A client that enforces CSRF like a browser session would."""
+    return APIClient(enforce_csrf_checks=True)
+
+
+class AuthFlow:
+    """Signs in and refreshes through the real endpoints, in this project's storage mode.
+
+    Tests written against it hold in both modes; mode-specific details (cookie
+    attributes, CSRF) have their own test modules.
+    """
+
+    def __init__(self, client: APIClient):
+        self.client = client
+        self.access = None
+        self.body_refresh = None
+
+    def login(self, username="alice", password=PASSWORD):
+        response = self.client.post("/api/token/", {"username": username, "password": password}, format="json")
+        if response.status_code == 200:
+            self.access = response.data["access"]
+            self.body_refresh = response.data.get("refresh")
+        return response
+
+    @property
+    def refresh_token(self):
+        """Return the refresh token the client holds (cookie or body)."""
+        if COOKIE_MODE:
+            cookie = self.client.cookies.get(refresh_cookie_name())
+            return cookie.value if cookie else None
+        return self.body_refresh
+
+    def refresh(self, refresh_token=None):
+        """Refresh with the held token, or with `refresh_token` as a client holding it would."""
+        if COOKIE_MODE:
+            if refresh_token is not None:
+                self.client.cookies[refresh_cookie_name()] = refresh_token
+            response = self.client.post("/api/token/refresh/", {}, format="json", **self.csrf_header())
+        else:
+            token = refresh_token if refresh_token is not None else self.body_refresh
+            response = self.client.post("/api/token/refresh/", {"refresh": token}, format="json")
+        if response.status_code == 200:
+            self.access = response.data["access"]
+            self.body_refresh = response.data.get("refresh", self.body_refresh)
+        return response
+
+    def logout(self, path="/api/auth/logout/", refresh_token=None):
+        """Log out with the held access token (and the refresh token, in local_storage mode)."""
+        body = {} if COOKIE_MODE else {"refresh": refresh_token or self.body_refresh}
+        return self.client.post(path, body, format="json", **self.auth_header(), **self.csrf_header())
+
+    def get(self, path):
+        return self.client.get(path, **self.auth_header())
+
+    def auth_header(self, access=None):
+        return {"HTTP_AUTHORIZATION": f"Bearer {access or self.access}"}
+
+    def csrf_header(self):
+        """Return the X-CSRFToken header a browser page would send, fetching the cookie if needed."""
+        if settings.CSRF_COOKIE_NAME not in self.client.cookies:
+            self.client.get("/")  # the demo page hands out the CSRF cookie, as any page would
+        return {"HTTP_X_CSRFTOKEN": self.client.cookies[settings.CSRF_COOKIE_NAME].value}
+
+
+def refresh_cookie_name():
+    from {{ cookiecutter.project_slug }}.authentication.cookies import cookie_name
+
+    return cookie_name()
+
+
+@pytest.fixture
+def auth(api_client, user):
+    """An AuthFlow for `user` (alice), not yet signed in."""
+    return AuthFlow(api_client)
+
+
+@pytest.fixture
+def signed_in(auth):
+    """An AuthFlow for `user`, signed in."""
+    assert auth.login().status_code == 200
+    return auth
+
+
+@pytest.fixture
+def make_auth(db):
+    """Return a factory of independent AuthFlows (another browser, another device)."""
+    return lambda: AuthFlow(APIClient(enforce_csrf_checks=True))

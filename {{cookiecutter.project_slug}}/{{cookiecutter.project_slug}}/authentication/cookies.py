@@ -1,0 +1,82 @@
+"""httponly_cookie mode: the refresh token lives in a cookie that page scripts cannot read.
+
+https://developer.mozilla.org/en-US/docs/Web/HTTP/Cookies#restrict_access_to_cookies
+"""
+
+from django.conf import settings
+from django.middleware.csrf import CsrfViewMiddleware
+from rest_framework.exceptions import PermissionDenied
+
+from .exceptions import RefreshTokenMissing
+from .transport import access_token_family
+
+COOKIE_NAME = "refresh_token"
+# Only the refresh endpoint ever reads the cookie, so only it is sent the cookie.
+COOKIE_PATH = "/api/token/refresh/"
+
+
+def cookie_name() -> str:
+    """Return the cookie's name: with the __Secure- prefix whenever the cookie is Secure.
+
+    The prefix makes browsers refuse the cookie unless it is Secure and set over https.
+    https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis#name-the-__secure-prefix
+    """
+    return f"__Secure-{COOKIE_NAME}" if settings.JWT_REFRESH_COOKIE_SECURE else COOKIE_NAME
+
+
+class CsrfCheck(CsrfViewMiddleware):
+    def _reject(self, request, reason):
+        return reason
+
+
+def enforce_csrf(request) -> None:
+    """Refuse the request unless it echoes the csrftoken cookie in X-CSRFToken (403 JSON).
+
+    A cookie is sent with cross-site requests too; the CSRF token proves the page that
+    asks is ours. The same check Django's middleware makes for form posts.
+    """
+    check = CsrfCheck(lambda req: None)
+    check.process_request(request)
+    reason = check.process_view(request, None, (), {})
+    if reason:
+        raise PermissionDenied(f"CSRF failed: {reason}", code="csrf_failed")
+
+
+class CookieTransport:
+    """httponly_cookie mode: the refresh token travels in an HttpOnly, SameSite cookie."""
+
+    def read(self, request) -> str:
+        """Return the refresh token from the cookie, after the CSRF check."""
+        enforce_csrf(request)
+        raw = request.COOKIES.get(cookie_name())
+        if not raw:
+            raise RefreshTokenMissing()
+        return raw
+
+    def write(self, response, refresh) -> None:
+        """Set (or, after rotation, replace) the cookie; it lives exactly as long as the token."""
+        if refresh is None:
+            return
+        max_age = max(0, int(refresh["exp"] - refresh["iat"]))
+        response.set_cookie(
+            cookie_name(),
+            str(refresh),
+            max_age=max_age,
+            path=COOKIE_PATH,
+            secure=settings.JWT_REFRESH_COOKIE_SECURE,
+            httponly=True,
+            samesite=settings.JWT_REFRESH_COOKIE_SAMESITE,
+        )
+
+    def clear(self, response) -> None:
+        """Delete the cookie (the browser drops it on an expired copy)."""
+        response.delete_cookie(cookie_name(), path=COOKIE_PATH, samesite=settings.JWT_REFRESH_COOKIE_SAMESITE)
+
+    def session_to_end(self, request) -> str:
+        """Return the caller's own session: the family of the access token, after the CSRF check.
+
+        The cookie is only sent to the refresh endpoint, and logout needs no token from the
+        client: the access token already names the caller's session.
+        """
+        enforce_csrf(request)
+        return access_token_family(request)

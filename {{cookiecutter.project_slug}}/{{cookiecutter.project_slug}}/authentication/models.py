@@ -1,0 +1,46 @@
+"""Session families: one row per sign-in, shared by every token rotation derives from it."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+
+class TokenFamily(models.Model):
+    """A sign-in session: the refresh tokens rotated from one login, revoked together.
+
+    RFC 9700 (OAuth 2.0 Security BCP), section 4.14.2, describes the pattern.
+    """
+
+    class Reason(models.TextChoices):
+        LOGOUT = "logout", "Logged out"
+        LOGOUT_ALL = "logout_all", "Logged out everywhere"
+        REUSE = "reuse", "Refresh token reused"
+        ACCOUNT_CHANGED = "account_changed", "Password changed, account disabled or deleted"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="token_families")
+    created_at = models.DateTimeField()
+    # The absolute limit of the session however often it is refreshed; null = none.
+    expires_at = models.DateTimeField(null=True, blank=True)
+    # The newest refresh token: logout blacklists it without needing to be shown it.
+    last_issued_jti = models.CharField(max_length=255, blank=True, default="")
+    # The last token spent by rotation and when: only it may be spent again, and only
+    # within the grace window.
+    last_spent_jti = models.CharField(max_length=255, blank=True, default="")
+    last_rotated_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_reason = models.CharField(max_length=32, choices=Reason.choices, blank=True, default="")
+
+    class Meta:
+        verbose_name = "session"
+        verbose_name_plural = "sessions"
+        indexes = [models.Index(fields=["user", "revoked_at"])]
+
+    def __str__(self) -> str:
+        return f"Session {self.pk} of user {self.user_id}"
+
+    @property
+    def last_issued_at(self):
+        """Return when this family last issued a refresh token."""
+        return self.last_rotated_at or self.created_at

@@ -1,0 +1,37 @@
+"""Request bodies of the auth endpoints, validated before any token is touched."""
+
+from django.contrib.auth import authenticate, get_user_model
+from rest_framework import serializers
+from rest_framework.exceptions import AuthenticationFailed
+
+# Far longer than any token this project issues, far shorter than a request that tries
+# to make the server parse megabytes of "token".
+MAX_TOKEN_LENGTH = 8192
+# Long enough for any passphrase; short enough that hashing it cannot be used to burn CPU.
+MAX_PASSWORD_LENGTH = 1024
+
+
+class LoginSerializer(serializers.Serializer):
+    """Username and password; `validate` returns the authenticated, active user."""
+
+    username = serializers.CharField(max_length=get_user_model()._meta.get_field("username").max_length)
+    password = serializers.CharField(max_length=MAX_PASSWORD_LENGTH, trim_whitespace=False, write_only=True)
+
+    def validate(self, attrs):
+        user = authenticate(self.context.get("request"), username=attrs["username"], password=attrs["password"])
+        if user is None or not user.is_active:
+            # The same answer for an unknown user and a wrong password.
+            raise AuthenticationFailed("No active account found with the given credentials.", "no_active_account")
+        return {"user": user}
+
+
+class RefreshTokenSerializer(serializers.Serializer):
+    """A refresh token in the request body (local_storage mode)."""
+
+    refresh = serializers.CharField(max_length=MAX_TOKEN_LENGTH)
+
+
+class VerifySerializer(serializers.Serializer):
+    """Any token, to check its signature, expiry and revocation."""
+
+    token = serializers.CharField(max_length=MAX_TOKEN_LENGTH)

@@ -1,0 +1,188 @@
+"""Sign-in sessions: start one, refresh it (rotating atomically), end one or all of them.
+
+A session is a TokenFamily row plus the tokens issued from it. Views and serializers call
+only these functions; the rules (rotation, grace window, reuse detection, absolute
+lifetime, revocation) live here.
+"""
+
+import uuid
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+from rest_framework_simplejwt.exceptions import TokenError
+
+from . import blacklist, revocation
+from .exceptions import SessionExpired, SessionRevoked, TokenBlacklisted, TokenRefused, TokenReused, UserInactive
+from .models import TokenFamily
+from .policy import session_policy
+from .tokens import FAMILY_CLAIM, AccessToken, RefreshToken, user_claims
+
+
+@dataclass(frozen=True)
+class IssuedTokens:
+    """The tokens a login or refresh hands out; `refresh` is None when it did not rotate."""
+
+    access: AccessToken
+    refresh: RefreshToken | None
+
+    @property
+    def expires_in(self) -> int:
+        """Return the access token's lifetime in seconds, so clients need not trust their clock."""
+        return int(self.access["exp"] - self.access["iat"])
+
+
+def decode_refresh_token(raw: str) -> RefreshToken:
+    """Return the verified refresh token, or raise TokenRefused (bad, expired, wrong type)."""
+    try:
+        return RefreshToken(raw)
+    except TokenError as error:
+        raise TokenRefused(str(error)) from error
+
+
+def start_session(user) -> IssuedTokens:
+    """Open a new session family for a user who has just signed in."""
+    policy = session_policy()
+    now = timezone.now()
+    expires_at = now + policy.max_session if policy.max_session else None
+    family = TokenFamily(user=user, created_at=now, expires_at=expires_at)
+    refresh = RefreshToken.for_session(user, family.pk, not_after=expires_at)
+    family.last_issued_jti = refresh.jti
+    with transaction.atomic():
+        family.save(force_insert=True)
+        blacklist.record_issued(refresh, user.pk)
+    return IssuedTokens(access=refresh.access_token(), refresh=refresh)
+
+
+def live_family(token: RefreshToken) -> TokenFamily:
+    """Return the token's family with its user, or raise if the session may not continue."""
+    family = (
+        TokenFamily.objects.select_related("user")
+        .filter(pk=parse_family_id(token.family_id), user_id=token.user_id)
+        .first()
+    )
+    if family is None or family.revoked_at is not None:
+        raise SessionRevoked()
+    if family.expires_at is not None and family.expires_at <= timezone.now():
+        raise SessionExpired()
+    if not family.user.is_active:
+        raise UserInactive()
+    return family
+
+
+def parse_family_id(value) -> uuid.UUID:
+    """Return the family id as a UUID, or raise SessionRevoked for a token without one."""
+    try:
+        return uuid.UUID(str(value))
+    except ValueError as error:
+        raise SessionRevoked() from error
+
+
+def refresh_session(raw: str) -> IssuedTokens:
+    """Exchange a refresh token for new tokens, rotating it if the policy says so."""
+    token = decode_refresh_token(raw)
+    if not session_policy().rotate:
+        return reissue_access(token)
+    try:
+        with transaction.atomic():
+            family = live_family(token)
+            if session_policy().spend_on_rotation:
+                blacklist.spend(token)
+            return rotate(family, spent=token)
+    except blacklist.AlreadySpent:
+        return handle_replay(token)
+
+
+def reissue_access(token: RefreshToken) -> IssuedTokens:
+    """Return a new access token for a refresh token that does not rotate."""
+    family = ensure_refresh_token_usable(token)
+    token.payload.update(user_claims(family.user))
+    return IssuedTokens(access=token.access_token(), refresh=None)
+
+
+def ensure_refresh_token_usable(token: RefreshToken) -> TokenFamily:
+    """Return the token's live family, refusing a blacklisted token whatever the rotation settings."""
+    if blacklist.is_blacklisted(token):
+        raise TokenBlacklisted()
+    return live_family(token)
+
+
+def ensure_access_token_usable(token) -> None:
+    """Refuse an access token whose session has been revoked (the cache's record)."""
+    family_id = token.get(FAMILY_CLAIM)
+    if not isinstance(family_id, str) or revocation.is_family_revoked(family_id):
+        raise SessionRevoked()
+
+
+def issue_next(family: TokenFamily) -> IssuedTokens:
+    """Issue a new token pair in this family, with claims read afresh from the user."""
+    refresh = RefreshToken.for_session(family.user, family.pk, not_after=family.expires_at)
+    blacklist.record_issued(refresh, family.user_id)
+    return IssuedTokens(access=refresh.access_token(), refresh=refresh)
+
+
+def issue_in_grace(family: TokenFamily) -> IssuedTokens:
+    """Issue a fresh pair for a replay inside the grace window; the family stays linear on record."""
+    issued = issue_next(family)
+    TokenFamily.objects.filter(pk=family.pk).update(last_issued_jti=issued.refresh.jti)
+    return issued
+
+
+def rotate(family: TokenFamily, spent: RefreshToken) -> IssuedTokens:
+    """Issue the family's next pair and note which token it replaces, for the grace window."""
+    issued = issue_next(family)
+    TokenFamily.objects.filter(pk=family.pk).update(
+        last_issued_jti=issued.refresh.jti, last_spent_jti=spent.jti, last_rotated_at=timezone.now()
+    )
+    return issued
+
+
+def handle_replay(token: RefreshToken) -> IssuedTokens:
+    """Answer a refresh token that was already spent: grace, or reuse (revoke the family)."""
+    policy = session_policy()
+    with transaction.atomic():
+        family = live_family(token)
+        if within_grace(family, token):
+            return issue_in_grace(family)
+        if policy.reuse_detection:
+            end_families(TokenFamily.objects.filter(pk=family.pk), TokenFamily.Reason.REUSE)
+    # Raised after the block commits, so the revocation is kept.
+    if policy.reuse_detection:
+        raise TokenReused()
+    raise TokenBlacklisted()
+
+
+def within_grace(family: TokenFamily, token: RefreshToken) -> bool:
+    """Return whether this is the family's last spent token, spent less than the grace ago."""
+    grace = session_policy().grace
+    if not grace or family.last_spent_jti != token.jti or family.last_rotated_at is None:
+        return False
+    return timezone.now() - family.last_rotated_at < grace
+
+
+def end_session(family_id, user_id, reason=TokenFamily.Reason.LOGOUT) -> None:
+    """End one session of this user and blacklist its newest refresh token.
+
+    Scoped to the user, so nobody can end a session that is not theirs.
+    """
+    with transaction.atomic():
+        family = TokenFamily.objects.filter(pk=parse_family_id(family_id), user_id=user_id).first()
+        if family is None:
+            raise SessionRevoked()
+        blacklist.blacklist_jti(family.last_issued_jti)
+        end_families(TokenFamily.objects.filter(pk=family.pk), reason)
+
+
+def end_all_sessions(user_id, reason=TokenFamily.Reason.LOGOUT_ALL) -> None:
+    """End every open session of a user (logout everywhere, password change, deactivation)."""
+    end_families(TokenFamily.objects.filter(user_id=user_id), reason)
+
+
+def end_families(families, reason) -> None:
+    """Revoke the open families in this queryset, in the database and in the cache."""
+    open_families = families.filter(revoked_at__isnull=True)
+    family_ids = [str(pk) for pk in open_families.values_list("pk", flat=True)]
+    if not family_ids:
+        return
+    TokenFamily.objects.filter(pk__in=family_ids).update(revoked_at=timezone.now(), revoked_reason=reason)
+    revocation.revoke_families(family_ids)

@@ -1,0 +1,124 @@
+"""httponly_cookie mode: cookie attributes, CSRF, rotation of the cookie, logout clearing it."""
+
+import pytest
+from django.test import override_settings
+from rest_framework.test import APIClient
+
+from {{ cookiecutter.project_slug }}.authentication.cookies import COOKIE_PATH, cookie_name
+from {{ cookiecutter.project_slug }}.authentication.policy import session_policy
+from {{ cookiecutter.project_slug }}.authentication.tokens import RefreshToken
+
+
+def refresh_cookie(response):
+    return response.cookies[cookie_name()]
+
+
+def test_obtain_sets_the_refresh_token_as_an_httponly_strict_cookie_on_the_refresh_path(auth):
+    response = auth.login()
+
+    cookie = refresh_cookie(response)
+    token = RefreshToken(cookie.value)
+    assert cookie["httponly"] is True
+    assert cookie["samesite"] == "Strict"
+    assert cookie["path"] == COOKIE_PATH == "/api/token/refresh/"
+    assert int(cookie["max-age"]) == token["exp"] - token["iat"]
+    assert cookie["secure"] == ""  # test settings: plain http, so no Secure and no prefix
+    assert cookie_name() == "refresh_token"
+
+
+def test_the_refresh_token_never_appears_in_a_response_body(signed_in):
+    login_body = signed_in.client.post(
+        "/api/token/", {"username": "alice", "password": "correct horse battery staple"}, format="json"
+    ).content
+    refresh_body = signed_in.refresh().content
+
+    for body in (login_body, refresh_body):
+        assert b"refresh" not in body
+        assert signed_in.refresh_token.encode() not in body
+
+
+@override_settings(JWT_REFRESH_COOKIE_SECURE=True)
+def test_a_secure_cookie_takes_the_secure_prefix(auth):
+    cookie = auth.login().cookies["__Secure-refresh_token"]
+
+    assert cookie["secure"] is True
+    assert cookie["httponly"] is True
+
+
+@override_settings(JWT_REFRESH_COOKIE_SAMESITE="Lax")
+def test_samesite_is_a_setting(auth):
+    assert refresh_cookie(auth.login())["samesite"] == "Lax"
+
+
+def test_refresh_reads_the_cookie_without_a_body(signed_in):
+    response = signed_in.client.post("/api/token/refresh/", **signed_in.csrf_header())
+
+    assert response.status_code == 200
+    assert "access" in response.data
+
+
+@pytest.mark.parametrize("csrf", [None, "W" * 32], ids=["missing", "wrong"])
+def test_refresh_without_the_right_csrf_token_is_a_403_json_error(signed_in, csrf):
+    headers = {"HTTP_X_CSRFTOKEN": csrf} if csrf else {}
+    response = signed_in.client.post("/api/token/refresh/", {}, format="json", **headers)
+
+    assert response.status_code == 403
+    assert response.json()["code"] == "csrf_failed"
+
+
+def test_logout_without_the_csrf_token_is_a_403_json_error(signed_in):
+    response = signed_in.client.post("/api/auth/logout/", {}, format="json", **signed_in.auth_header())
+
+    assert response.status_code == 403
+    assert response.json()["code"] == "csrf_failed"
+    assert signed_in.refresh().status_code == 200
+
+
+def test_refresh_without_a_cookie_is_a_400(api_client, user):
+    api_client.get("/")  # the demo page hands out the CSRF cookie
+    csrf = api_client.cookies["csrftoken"].value
+    response = api_client.post("/api/token/refresh/", {}, format="json", HTTP_X_CSRFTOKEN=csrf)
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "refresh_token_missing"
+
+
+def test_refresh_replaces_the_cookie_exactly_when_it_rotates(signed_in):
+    old = signed_in.refresh_token
+
+    response = signed_in.refresh()
+
+    if not session_policy().rotate:
+        assert cookie_name() not in response.cookies
+        return
+    new = refresh_cookie(response).value
+    assert new != old
+    assert signed_in.refresh_token == new
+    if session_policy().spend_on_rotation:
+        assert signed_in.refresh(old).status_code == 401
+
+
+def test_logout_clears_the_cookie_and_revokes_its_token(signed_in):
+    old = signed_in.refresh_token
+
+    response = signed_in.logout()
+
+    cleared = refresh_cookie(response)
+    assert response.status_code == 205
+    assert cleared.value == ""
+    assert cleared["path"] == COOKIE_PATH
+    assert int(cleared["max-age"]) == 0
+    assert signed_in.refresh(old).status_code == 401
+
+
+def test_a_garbage_cookie_does_not_stop_a_fresh_login(api_client, user):
+    api_client.cookies[cookie_name()] = "garbage"
+    client = APIClient(enforce_csrf_checks=True)
+    client.cookies = api_client.cookies
+
+    response = client.post(
+        "/api/token/", {"username": "alice", "password": "correct horse battery staple"}, format="json"
+    )
+
+    assert response.status_code == 200
+    assert RefreshToken(refresh_cookie(response).value)

@@ -1,0 +1,81 @@
+"""POST /api/auth/logout/ and /api/auth/logout-all/: end the caller's own sessions."""
+
+from {{ cookiecutter.project_slug }}.authentication.models import TokenFamily
+from {{ cookiecutter.project_slug }}.authentication.policy import session_policy
+
+
+def test_logout_answers_205_and_the_refresh_token_stops_working(signed_in):
+    refresh_token = signed_in.refresh_token
+
+    response = signed_in.logout()
+
+    assert response.status_code == 205
+    refused = signed_in.refresh(refresh_token)
+    assert refused.status_code == 401
+    assert refused.json()["code"] in {"token_blacklisted", "session_revoked"}
+
+
+def test_logout_blacklists_the_sessions_refresh_token(signed_in):
+    refresh_token = signed_in.refresh_token
+    signed_in.logout()
+
+    if session_policy().blacklist:
+        from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken
+
+        from {{ cookiecutter.project_slug }}.authentication.tokens import RefreshToken
+
+        assert BlacklistedToken.objects.filter(token__jti=RefreshToken(refresh_token).jti).exists()
+    assert TokenFamily.objects.get().revoked_reason == TokenFamily.Reason.LOGOUT
+
+
+def test_logout_ends_the_access_token_at_once_when_configured(signed_in):
+    signed_in.logout()
+
+    status = signed_in.get("/api/me/").status_code
+
+    assert status == (401 if session_policy().revoke_access_on_logout else 200)
+
+
+def test_logout_requires_an_access_token(signed_in):
+    response = signed_in.client.post("/api/auth/logout/", {}, format="json", **signed_in.csrf_header())
+
+    assert response.status_code == 401
+    assert signed_in.refresh().status_code == 200
+
+
+def test_logout_leaves_the_users_other_sessions_alone(signed_in, make_auth):
+    laptop = make_auth()
+    laptop.login()
+
+    signed_in.logout()
+
+    assert laptop.refresh().status_code == 200
+
+
+def test_logout_all_ends_every_session_of_the_caller_only(signed_in, make_auth, other_user):
+    laptop = make_auth()
+    laptop.login()
+    bob = make_auth()
+    bob.login(username="bob")
+    phone_token = signed_in.refresh_token
+
+    response = signed_in.logout(path="/api/auth/logout-all/")
+
+    assert response.status_code == 205
+    assert laptop.refresh().status_code == 401
+    assert signed_in.refresh(phone_token).status_code == 401
+    assert bob.refresh().status_code == 200
+
+
+def test_password_change_ends_every_session(signed_in, user):
+    user.set_password("a whole new password")
+    user.save()
+
+    assert signed_in.refresh().status_code == 401
+
+
+def test_deleting_the_user_ends_their_access_tokens(signed_in, user):
+    access = signed_in.access
+    user.delete()
+
+    assert signed_in.client.get("/api/me/", **signed_in.auth_header(access)).status_code == 401

@@ -1,0 +1,64 @@
+"""POST /api/token/: sign in with a username and password."""
+
+import pytest
+from django.conf import settings
+from rest_framework_simplejwt.tokens import AccessToken
+
+from {{ cookiecutter.project_slug }}.authentication.tokens import FAMILY_CLAIM, RefreshToken
+
+
+def test_obtain_returns_an_access_token_and_its_lifetime(auth):
+    response = auth.login()
+
+    assert response.status_code == 200
+    access = AccessToken(response.data["access"])
+    assert response.data["expires_in"] == int(settings.SIMPLE_JWT["ACCESS_TOKEN_LIFETIME"].total_seconds())
+    assert access["exp"] - access["iat"] == response.data["expires_in"]
+    assert auth.refresh_token is not None
+
+
+def test_obtain_puts_the_custom_claims_in_both_tokens(auth, user):
+    auth.login()
+
+    access = AccessToken(auth.access)
+    refresh = RefreshToken(auth.refresh_token)
+    for claim in settings.JWT_CUSTOM_CLAIMS:
+        assert access[claim] == getattr(user, claim)
+        assert refresh[claim] == getattr(user, claim)
+    assert access[FAMILY_CLAIM] == refresh[FAMILY_CLAIM]
+    assert access["user_id"] == refresh["user_id"] == str(user.pk)
+
+
+def test_obtain_refuses_a_wrong_password(auth):
+    response = auth.login(password="wrong")
+
+    assert response.status_code == 401
+    assert response.data["code"] == "no_active_account"
+    assert "access" not in response.data
+
+
+def test_obtain_answers_an_unknown_user_exactly_like_a_wrong_password(auth):
+    unknown = auth.login(username="nobody")
+    wrong = auth.login(password="wrong")
+
+    assert unknown.status_code == wrong.status_code == 401
+    assert unknown.data == wrong.data
+
+
+def test_obtain_refuses_an_inactive_user(auth, user):
+    user.is_active = False
+    user.save()
+
+    assert auth.login().status_code == 401
+
+
+@pytest.mark.parametrize(
+    "body",
+    [{}, {"username": "alice"}, {"password": "x"}, {"username": "", "password": ""}, ["alice"], "alice", 42],
+    ids=["empty", "no-password", "no-username", "blank", "list", "string", "number"],
+)
+def test_obtain_refuses_malformed_bodies_with_a_json_400(api_client, user, body):
+    response = api_client.post("/api/token/", body, format="json")
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid"

@@ -1,0 +1,35 @@
+"""Rotation: every refresh hands out a new refresh token in the same session family."""
+
+from {{ cookiecutter.project_slug }}.authentication.models import TokenFamily
+from {{ cookiecutter.project_slug }}.authentication.policy import session_policy
+from {{ cookiecutter.project_slug }}.authentication.tokens import RefreshToken
+
+
+def test_refresh_rotates_the_refresh_token_within_the_family(signed_in):
+    old = RefreshToken(signed_in.refresh_token)
+
+    assert signed_in.refresh().status_code == 200
+
+    new = RefreshToken(signed_in.refresh_token)
+    assert new.jti != old.jti
+    assert new.family_id == old.family_id
+    assert TokenFamily.objects.get().last_spent_jti == old.jti
+
+
+def test_a_long_chain_of_rotations_keeps_the_user_signed_in(signed_in):
+    for _ in range(10):
+        assert signed_in.refresh().status_code == 200
+
+    assert signed_in.get("/api/me/").status_code == 200
+
+
+def test_rotation_reads_the_claims_afresh_from_the_user(signed_in, user):
+    user.email = "alice@new.example.com"
+    user.is_staff = False
+    user.save()
+
+    signed_in.refresh()
+
+    token = RefreshToken(signed_in.refresh_token)
+    for claim in session_policy().custom_claims:
+        assert token[claim] == getattr(user, claim)

@@ -1,0 +1,41 @@
+"""Session families: the absolute session lifetime and the housekeeping of old rows."""
+
+from datetime import timedelta
+
+from django.core.management import call_command
+from django.test import override_settings
+from django.utils import timezone
+
+from {{ cookiecutter.project_slug }}.authentication.models import TokenFamily
+from {{ cookiecutter.project_slug }}.authentication.tokens import RefreshToken
+
+
+@override_settings(JWT_MAX_SESSION=timedelta(days=30))
+def test_a_session_older_than_its_limit_cannot_refresh(signed_in):
+    TokenFamily.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+
+    response = signed_in.refresh()
+
+    assert response.status_code == 401
+    assert response.json()["code"] == "session_expired"
+
+
+@override_settings(JWT_MAX_SESSION=timedelta(days=30))
+def test_no_token_outlives_its_sessions_limit(signed_in):
+    limit = timezone.now() + timedelta(hours=1)
+    TokenFamily.objects.update(expires_at=limit)
+
+    signed_in.refresh()
+
+    assert RefreshToken(signed_in.refresh_token).expires_at <= limit
+
+
+def test_flushexpiredtokens_deletes_sessions_that_can_issue_no_more_tokens(signed_in, make_auth):
+    other = make_auth()
+    other.login()
+    long_ago = timezone.now() - timedelta(days=400)
+    TokenFamily.objects.filter(pk=TokenFamily.objects.first().pk).update(created_at=long_ago, last_rotated_at=None)
+
+    call_command("flushexpiredtokens")
+
+    assert TokenFamily.objects.count() == 1

@@ -1,0 +1,75 @@
+"""Token classes: simplejwt's, plus the session family claim and the project's user claims."""
+
+from datetime import datetime
+
+from rest_framework_simplejwt import tokens
+from rest_framework_simplejwt.settings import api_settings
+from rest_framework_simplejwt.utils import datetime_from_epoch, datetime_to_epoch
+
+from .policy import session_policy
+
+# Every token of one sign-in (the refresh tokens rotation makes, and their access
+# tokens) carries the same family id, so a whole session can be revoked at once.
+FAMILY_CLAIM = "fam"
+
+
+def user_claims(user) -> dict:
+    """Return the configured user fields to copy into tokens."""
+    return {name: getattr(user, name) for name in session_policy().custom_claims}
+
+
+def cap_expiry(token: tokens.Token, not_after: datetime | None) -> None:
+    """Make the token expire no later than `not_after` (the session's absolute limit)."""
+    if not_after is not None and token["exp"] > datetime_to_epoch(not_after):
+        token["exp"] = datetime_to_epoch(not_after)
+
+
+class AccessToken(tokens.AccessToken):
+    """An access token; it carries the family id so that logout can end it early."""
+
+
+class RefreshToken(tokens.Token):
+    """A refresh token bound to one session family.
+
+    Unlike simplejwt's RefreshToken it never queries the database on its own: the
+    session layer records, spends and checks it in as few statements as it can.
+    """
+
+    token_type = "refresh"
+    lifetime = api_settings.REFRESH_TOKEN_LIFETIME
+    no_copy_claims = (api_settings.TOKEN_TYPE_CLAIM, "exp", api_settings.JTI_CLAIM, "iat")
+
+    @classmethod
+    def for_session(cls, user, family_id, not_after: datetime | None = None) -> "RefreshToken":
+        """Return a new refresh token for this user in this session family."""
+        token = cls()
+        token[api_settings.USER_ID_CLAIM] = str(getattr(user, api_settings.USER_ID_FIELD))
+        token[FAMILY_CLAIM] = str(family_id)
+        token.payload.update(user_claims(user))
+        cap_expiry(token, not_after)
+        return token
+
+    def access_token(self) -> AccessToken:
+        """Return an access token with this token's claims, expiring no later than it does."""
+        access = AccessToken()
+        for claim, value in self.payload.items():
+            if claim not in self.no_copy_claims:
+                access[claim] = value
+        access["exp"] = min(access["exp"], self["exp"])
+        return access
+
+    @property
+    def jti(self) -> str:
+        return self[api_settings.JTI_CLAIM]
+
+    @property
+    def family_id(self) -> str | None:
+        return self.get(FAMILY_CLAIM)
+
+    @property
+    def user_id(self) -> str | None:
+        return self.get(api_settings.USER_ID_CLAIM)
+
+    @property
+    def expires_at(self) -> datetime:
+        return datetime_from_epoch(self["exp"])

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "authentication"
+
+urlpatterns = [
+    path("token/", views.ObtainTokenView.as_view(), name="token_obtain"),
+    path("token/refresh/", views.RefreshTokenView.as_view(), name="token_refresh"),
+    path("token/verify/", views.VerifyTokenView.as_view(), name="token_verify"),
+    path("auth/logout/", views.LogoutView.as_view(), name="logout"),
+    path("auth/logout-all/", views.LogoutAllView.as_view(), name="logout_all"),
+]

@@ -1,0 +1,108 @@
+"""The token endpoints: obtain, refresh, verify, logout and logout everywhere.
+
+Views stay thin: serializers validate, `sessions` decides, the transport carries the
+refresh token in a body or a cookie.
+"""
+
+from django.middleware.csrf import get_token
+from rest_framework import status
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+from rest_framework_simplejwt.exceptions import TokenError
+from rest_framework_simplejwt.settings import api_settings
+from rest_framework_simplejwt.tokens import UntypedToken
+
+from . import sessions
+from .exceptions import TokenRefused
+from .serializers import LoginSerializer, VerifySerializer
+from .tokens import RefreshToken
+from .transport import refresh_transport
+
+
+def token_response(request, issued: sessions.IssuedTokens) -> Response:
+    """Return the access token and its lifetime; the transport adds the refresh token."""
+    response = Response({"access": str(issued.access), "expires_in": issued.expires_in})
+    refresh_transport().write(response, issued.refresh)
+    # Make sure the browser holds a CSRF token for the refresh and logout calls to come.
+    get_token(request)
+    return response
+
+
+class PublicTokenView(APIView):
+    """A token endpoint that takes no access token: the credentials are in the request."""
+
+    authentication_classes = ()
+    permission_classes = (AllowAny,)
+
+    def get_authenticate_header(self, request) -> str:
+        # Makes DRF answer refused credentials with 401, not 403.
+        return 'Bearer realm="api"'
+
+
+class ObtainTokenView(PublicTokenView):
+    """POST username and password; get an access token and a refresh token."""
+
+    def post(self, request):
+        serializer = LoginSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        return token_response(request, sessions.start_session(serializer.validated_data["user"]))
+
+
+class RefreshTokenView(PublicTokenView):
+    """POST a refresh token (body or cookie); get a new access token, and with rotation a new refresh token."""
+
+    def post(self, request):
+        raw = refresh_transport().read(request)
+        return token_response(request, sessions.refresh_session(raw))
+
+
+class VerifyTokenView(PublicTokenView):
+    """POST any token; 200 if it is valid, unexpired and its session not revoked.
+
+    Unlike stock simplejwt, a blacklisted refresh token is refused whatever the rotation
+    settings, and so is any token of a session that has ended.
+    """
+
+    def post(self, request):
+        serializer = VerifySerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        raw = serializer.validated_data["token"]
+        if decode_any_token(raw).get(api_settings.TOKEN_TYPE_CLAIM) == RefreshToken.token_type:
+            sessions.ensure_refresh_token_usable(sessions.decode_refresh_token(raw))
+        else:
+            sessions.ensure_access_token_usable(decode_any_token(raw))
+        return Response({})
+
+
+def decode_any_token(raw: str) -> UntypedToken:
+    """Return the verified token of any type, or raise TokenRefused."""
+    try:
+        return UntypedToken(raw)
+    except TokenError as error:
+        raise TokenRefused(str(error)) from error
+
+
+class LogoutView(APIView):
+    """POST to end the caller's own session: its refresh token is blacklisted and stops working."""
+
+    permission_classes = (IsAuthenticated,)
+
+    def post(self, request):
+        transport = refresh_transport()
+        sessions.end_session(transport.session_to_end(request), request.user.pk)
+        response = Response(status=status.HTTP_205_RESET_CONTENT)
+        transport.clear(response)
+        return response
+
+
+class LogoutAllView(APIView):
+    """POST to end every session of the caller, on every device."""
+
+    permission_classes = (IsAuthenticated,)
+
+    def post(self, request):
+        sessions.end_all_sessions(request.user.pk)
+        response = Response(status=status.HTTP_205_RESET_CONTENT)
+        refresh_transport().clear(response)
+        return response

@@ -1,0 +1,41 @@
+"""GET /api/me/: the protected example endpoint."""
+
+import pytest
+from django.conf import settings
+
+
+def test_me_returns_the_user_and_the_token_claims(signed_in, user):
+    response = signed_in.get("/api/me/")
+
+    assert response.status_code == 200
+    assert response.data["id"] == user.pk
+    assert response.data["username"] == "alice"
+    assert response.data["claims"] == {claim: getattr(user, claim) for claim in settings.JWT_CUSTOM_CLAIMS}
+
+
+def test_me_without_a_token_is_401_with_a_code(api_client):
+    response = api_client.get("/api/me/")
+
+    assert response.status_code == 401
+    assert response.json()["code"] == "not_authenticated"
+    assert response["WWW-Authenticate"].startswith("Bearer")
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["Token {access}", "bearer {access}", "Basic {access}", "Bearer", "Bearer {access} {access}", "Bearer garbage"],
+    ids=["token-scheme", "lowercase-scheme", "basic-scheme", "no-token", "two-tokens", "garbage"],
+)
+def test_me_refuses_a_wrong_authorization_header_with_401(signed_in, header):
+    response = signed_in.client.get("/api/me/", HTTP_AUTHORIZATION=header.format(access=signed_in.access))
+
+    assert response.status_code == 401
+    assert response.json()["code"] in {"not_authenticated", "bad_authorization_header", "token_not_valid"}
+
+
+def test_the_demo_page_is_served_with_a_csrf_cookie(client):
+    response = client.get("/")
+
+    assert response.status_code == 200
+    assert b"auth-config" in response.content
+    assert "csrftoken" in response.cookies

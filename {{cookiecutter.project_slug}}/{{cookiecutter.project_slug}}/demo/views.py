@@ -1,0 +1,45 @@
+"""The protected example endpoint and the demo page that shows the JavaScript client at work."""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.views.decorators.csrf import ensure_csrf_cookie
+from django.views.generic import TemplateView
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+
+class MeView(APIView):
+    """GET the signed-in user's id, username and token claims (requires an access token).
+
+    Everything comes from the token, so the request costs no query, unless the username
+    is not one of the claims.
+    """
+
+    def get(self, request):
+        claims = {name: request.auth.get(name) for name in settings.JWT_CUSTOM_CLAIMS}
+        return Response(
+            {
+                "id": request.user.pk,
+                "username": claims.get("username") or username_of(request.user.pk),
+                "claims": claims,
+                "expires_at": request.auth["exp"],
+            }
+        )
+
+
+def username_of(user_id) -> str:
+    """Return the username of this user from the database."""
+    user_model = get_user_model()
+    return user_model.objects.values_list(user_model.USERNAME_FIELD, flat=True).get(pk=user_id)
+
+
+class DemoPageView(TemplateView):
+    """The demo page: sign in, call /api/me/, watch the token refresh itself."""
+
+    template_name = "demo/index.html"
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "refresh_storage": settings.JWT_REFRESH_STORAGE}
+
+
+demo_page = ensure_csrf_cookie(DemoPageView.as_view())
