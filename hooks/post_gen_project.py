@@ -39,8 +39,8 @@ PRUNE_TABLE = {
     ],
 }
 
-# Leftover cookiecutter syntax; in raw tags because this file is itself rendered by Jinja.
-{% raw %}LEFTOVER_TEMPLATE = re.compile(r"\{\{-?\s*cookiecutter\.|\{%-?\s*(if|for|set|elif)\b[^%]*cookiecutter\."){% endraw %}
+# Leftover cookiecutter syntax. Spelled so that no brace pair appears: Jinja renders this file.
+LEFTOVER_TEMPLATE = re.compile(r"\{\{-?\s*cookiecutter\.|[{]%-?\s*(if|for|set|elif)\b[^%]*cookiecutter\.")
 
 
 class StepFailed(Exception):

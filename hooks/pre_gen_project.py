@@ -129,7 +129,8 @@ def check_integer(answers, key):
     """Refuse an answer that is not a whole number inside its range."""
     low, high = INTEGER_RANGES[key]
     value = answers[key]
-    if not re.fullmatch(r"[0-9]+", value) or not low <= int(value) <= high:
+    # No leading zeros: the answer is written into Python, where 07 is a syntax error.
+    if not re.fullmatch(r"0|[1-9][0-9]*", value) or not low <= int(value) <= high:
         return f"{key}: {value!r} is not allowed; use a whole number from {low} to {high}."
     return None
 
@@ -180,7 +181,7 @@ def check_reuse_detection_needs_blacklist_after_rotation(answers):
 
 def check_grace_needs_blacklist_after_rotation(answers):
     """Refuse a grace window when rotated tokens are not recorded (there is nothing to relax)."""
-    if answers["rotation_grace_seconds"] != "0" and answers["blacklist_after_rotation"] != "yes":
+    if int(answers["rotation_grace_seconds"]) and answers["blacklist_after_rotation"] != "yes":
         return (
             f"rotation_grace_seconds: {answers['rotation_grace_seconds']!r} is not allowed "
             "unless blacklist_after_rotation is 'yes'; use 0."

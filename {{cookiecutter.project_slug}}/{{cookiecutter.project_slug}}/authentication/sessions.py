@@ -16,7 +16,7 @@ from . import blacklist, revocation
 from .exceptions import SessionExpired, SessionRevoked, TokenBlacklisted, TokenRefused, TokenReused, UserInactive
 from .models import TokenFamily
 from .policy import session_policy
-from .tokens import FAMILY_CLAIM, AccessToken, RefreshToken, user_claims
+from .tokens import FAMILY_CLAIM, AccessToken, RefreshToken, cap_expiry, user_claims
 
 
 @dataclass(frozen=True)
@@ -97,7 +97,9 @@ def reissue_access(token: RefreshToken) -> IssuedTokens:
     """Return a new access token for a refresh token that does not rotate."""
     family = ensure_refresh_token_usable(token)
     token.payload.update(user_claims(family.user))
-    return IssuedTokens(access=token.access_token(), refresh=None)
+    access = token.access_token()
+    cap_expiry(access, family.expires_at)
+    return IssuedTokens(access=access, refresh=None)
 
 
 def ensure_refresh_token_usable(token: RefreshToken) -> TokenFamily:

@@ -83,6 +83,7 @@ def test_refresh_without_a_cookie_is_a_400(api_client, user):
     assert response.json()["code"] == "refresh_token_missing"
 
 
+@override_settings(JWT_ROTATION_GRACE_SECONDS=0)
 def test_refresh_replaces_the_cookie_exactly_when_it_rotates(signed_in):
     old = signed_in.refresh_token
 

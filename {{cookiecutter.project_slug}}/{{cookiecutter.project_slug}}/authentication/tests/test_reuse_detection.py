@@ -12,6 +12,7 @@ from {{ cookiecutter.project_slug }}.authentication.models import TokenFamily
 from {{ cookiecutter.project_slug }}.authentication.tokens import RefreshToken
 
 
+@override_settings(JWT_ROTATION_GRACE_SECONDS=0)
 def test_a_rotated_refresh_token_cannot_be_spent_again(signed_in):
     old = signed_in.refresh_token
     signed_in.refresh()

@@ -1,0 +1,67 @@
+"""The answer combinations the template is baked with, as data with readable ids.
+
+Every value of every choice appears at least once, plus the risky combinations of
+storage x rotation x blacklist x algorithm x database.
+"""
+
+DEFAULTS = {}
+
+MATRIX = {
+    "defaults": {},
+    "storage:local-rotate:no-blacklist:no": {
+        "refresh_token_storage": "local_storage",
+        "rotate_refresh_tokens": "no",
+        "token_blacklist": "no",
+        "blacklist_after_rotation": "no",
+        "reuse_detection": "no",
+    },
+    "alg:RS256-db:postgresql": {
+        "signing_algorithm": "RS256",
+        "database": "postgresql",
+    },
+    "storage:local-alg:RS256-spend:no": {
+        "refresh_token_storage": "local_storage",
+        "signing_algorithm": "RS256",
+        "blacklist_after_rotation": "no",
+        "reuse_detection": "no",
+    },
+    "storage:cookie-rotate:no-blacklist:yes": {
+        "rotate_refresh_tokens": "no",
+        "blacklist_after_rotation": "no",
+        "reuse_detection": "no",
+    },
+    "storage:cookie-rotate:yes-blacklist:no": {
+        "token_blacklist": "no",
+        "blacklist_after_rotation": "no",
+        "reuse_detection": "no",
+    },
+    "storage:local-db:postgresql-grace:10-unlimited-no-access-revocation": {
+        "refresh_token_storage": "local_storage",
+        "database": "postgresql",
+        "rotation_grace_seconds": "10",
+        "max_session_days": "0",
+        "revoke_access_on_logout": "no",
+    },
+    "short-lifetimes-no-claims-no-leeway": {
+        "access_token_lifetime_minutes": "1",
+        "refresh_token_lifetime_days": "1",
+        "max_session_days": "1",
+        "leeway_seconds": "0",
+        "custom_claims": "",
+    },
+    "hostile-strings-all-claims": {
+        "project_name": "Tom's \"Quoted\" \\ API",
+        "project_slug": "quoted_api",
+        "description": "Says \"hi\"; __import__('os').system('false') \\n",
+        "author_name": "O'Brien \"the\" \\Backslash",
+        "custom_claims": "username, email,first_name,last_name,is_staff,is_superuser",
+        "access_token_lifetime_minutes": "1440",
+        "refresh_token_lifetime_days": "365",
+        "max_session_days": "3650",
+        "leeway_seconds": "300",
+        "rotation_grace_seconds": "60",
+    },
+}
+
+# Bakes whose generated test suite needs the PostgreSQL server.
+NEEDS_POSTGRESQL = {name for name, answers in MATRIX.items() if answers.get("database") == "postgresql"}

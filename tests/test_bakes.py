@@ -1,0 +1,149 @@
+"""Bake every combination in the matrix and check the result without running its tests."""
+
+import json
+import sys
+import tomllib
+
+import pytest
+
+from .conftest import default_answers, ruff, run
+from .hooks import post_gen
+from .matrix import MATRIX
+
+
+@pytest.fixture(params=MATRIX.values(), ids=MATRIX.keys())
+def project(request, baked):
+    return baked(request.param), {**default_answers(), **request.param}
+
+
+def test_bake_leaves_no_template_syntax(project):
+    path, _ = project
+    assert post_gen.leftover_template_syntax(path) == []
+
+
+def test_all_python_compiles(project):
+    path, _ = project
+    assert post_gen.python_files_that_do_not_compile(path) == []
+
+
+def test_ruff_is_clean(project):
+    path, _ = project
+    result = run([ruff(), "check", "--no-cache", "."], cwd=path)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_manage_py_check_passes_with_local_settings(project):
+    path, _ = project
+    result = run([sys.executable, "manage.py", "check", "--fail-level", "WARNING"], cwd=path)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_pyproject_parses_and_names_the_project(project):
+    path, answers = project
+    pyproject = tomllib.loads((path / "pyproject.toml").read_text())
+
+    assert pyproject["project"]["name"] == answers["project_slug"]
+    assert pyproject["project"]["description"] == answers["description"]
+    assert pyproject["project"]["authors"][0]["name"] == answers["author_name"]
+    dependencies = " ".join(pyproject["project"]["dependencies"])
+    assert ("psycopg" in dependencies) == (answers["database"] == "postgresql")
+    assert ("cryptography" in dependencies) == (answers["signing_algorithm"] == "RS256")
+
+
+def test_storage_mode_decides_the_cookie_files(project):
+    path, answers = project
+    app = path / answers["project_slug"] / "authentication"
+    cookie_mode = answers["refresh_token_storage"] == "httponly_cookie"
+
+    assert (app / "cookies.py").exists() == cookie_mode
+    assert (app / "tests" / "test_cookie_mode.py").exists() == cookie_mode
+    assert (app / "tests" / "test_body_mode.py").exists() != cookie_mode
+    assert f'refreshStorage: "{answers["refresh_token_storage"]}"' in (path / "client/src/config.js").read_text()
+
+
+def test_algorithm_decides_the_keys(project):
+    path, answers = project
+    rs256 = answers["signing_algorithm"] == "RS256"
+    env_text = (path / ".env").read_text()
+
+    assert (path / answers["project_slug"] / "authentication" / "keys.py").exists() == rs256
+    assert (path / "keys" / "jwt_private_key.pem").exists() == rs256
+    assert ("JWT_SIGNING_KEY=" in env_text) != rs256
+    if rs256:
+        assert (path / "keys" / "jwt_private_key.pem").stat().st_mode & 0o077 == 0
+
+
+def test_rotation_answers_decide_the_rotation_tests(project):
+    path, answers = project
+    tests = path / answers["project_slug"] / "authentication" / "tests"
+
+    assert (tests / "test_rotation.py").exists() == (answers["rotate_refresh_tokens"] == "yes")
+    assert (tests / "test_reuse_detection.py").exists() == (answers["blacklist_after_rotation"] == "yes")
+
+
+def test_secrets_are_fresh_and_never_committed(project, baked):
+    path, answers = project
+    gitignore = (path / ".gitignore").read_text().splitlines()
+
+    assert ".env" in gitignore
+    assert "keys/" in gitignore
+    assert (path / ".env").stat().st_mode & 0o077 == 0
+    assert "DJANGO_SECRET_KEY" in (path / ".env.example").read_text()
+    secret = next(line for line in (path / ".env").read_text().splitlines() if line.startswith("DJANGO_SECRET_KEY="))
+    assert secret != "DJANGO_SECRET_KEY=change-me"
+
+
+def test_two_bakes_never_share_a_secret(tmp_path):
+    from .conftest import bake
+
+    first = (bake(tmp_path / "a", {}) / ".env").read_text()
+    second = (bake(tmp_path / "b", {}) / ".env").read_text()
+
+    assert first != second
+
+
+def test_settings_follow_the_answers(project):
+    path, answers = project
+    code = (
+        "from django.conf import settings as s; import json; "
+        "print(json.dumps({'access': s.SIMPLE_JWT['ACCESS_TOKEN_LIFETIME'].total_seconds(), "
+        "'refresh': s.SIMPLE_JWT['REFRESH_TOKEN_LIFETIME'].days, 'rotate': s.SIMPLE_JWT['ROTATE_REFRESH_TOKENS'], "
+        "'bar': s.SIMPLE_JWT['BLACKLIST_AFTER_ROTATION'], 'leeway': s.SIMPLE_JWT['LEEWAY'], "
+        "'alg': s.SIMPLE_JWT['ALGORITHM'], 'blacklist': 'rest_framework_simplejwt.token_blacklist' in s.INSTALLED_APPS, "
+        "'storage': s.JWT_REFRESH_STORAGE, 'claims': list(s.JWT_CUSTOM_CLAIMS), "
+        "'engine': s.DATABASES['default']['ENGINE'], 'grace': s.JWT_ROTATION_GRACE_SECONDS, "
+        "'reuse': s.JWT_REUSE_DETECTION, 'revoke_access': s.JWT_REVOKE_ACCESS_ON_LOGOUT, "
+        "'max_session': s.JWT_MAX_SESSION.days if s.JWT_MAX_SESSION else 0}))"
+    )
+    result = run([sys.executable, "manage.py", "shell", "-c", code], cwd=path)
+    assert result.returncode == 0, result.stderr
+    actual = json.loads(result.stdout.strip().splitlines()[-1])
+    yes = lambda key: answers[key] == "yes"  # noqa: E731
+    assert actual == {
+        "access": int(answers["access_token_lifetime_minutes"]) * 60,
+        "refresh": int(answers["refresh_token_lifetime_days"]),
+        "rotate": yes("rotate_refresh_tokens"),
+        "bar": yes("blacklist_after_rotation"),
+        "leeway": int(answers["leeway_seconds"]),
+        "alg": answers["signing_algorithm"],
+        "blacklist": yes("token_blacklist"),
+        "storage": answers["refresh_token_storage"],
+        "claims": [claim.strip() for claim in answers["custom_claims"].split(",") if claim.strip()],
+        "engine": {
+            "sqlite": "django.db.backends.sqlite3",
+            "postgresql": "django.db.backends.postgresql",
+        }[answers["database"]],
+        "grace": int(answers["rotation_grace_seconds"]),
+        "reuse": yes("reuse_detection"),
+        "revoke_access": yes("revoke_access_on_logout"),
+        "max_session": int(answers["max_session_days"]),
+    }
+
+
+def test_postgresql_projects_keep_connections(project):
+    path, answers = project
+    if answers["database"] != "postgresql":
+        return
+    settings_text = (path / "config" / "settings" / "base.py").read_text()
+    assert "CONN_MAX_AGE" in settings_text
+    assert "CONN_HEALTH_CHECKS" in settings_text

@@ -1,0 +1,60 @@
+"""The pure helpers of hooks/post_gen_project.py."""
+
+from .conftest import default_answers
+from .hooks import post_gen
+
+
+def test_env_file_holds_a_fresh_secret_every_time():
+    first, second = post_gen.env_file_text(default_answers()), post_gen.env_file_text(default_answers())
+
+    secret = next(line for line in first.splitlines() if line.startswith("DJANGO_SECRET_KEY="))
+    assert len(secret.split("=", 1)[1]) >= 50
+    assert first != second
+
+
+def test_env_file_points_postgresql_projects_at_their_database():
+    text = post_gen.env_file_text({**default_answers(), "database": "postgresql", "project_slug": "shop"})
+
+    assert "DATABASE_URL=postgres://postgres@127.0.0.1:5432/shop" in text
+
+
+def test_rs256_projects_get_no_hs256_signing_key():
+    text = post_gen.env_file_text({**default_answers(), "signing_algorithm": "RS256"})
+
+    assert "JWT_SIGNING_KEY" not in text
+
+
+def test_prune_table_follows_the_answers():
+    cookie = post_gen.paths_to_prune(default_answers())
+    local = post_gen.paths_to_prune({**default_answers(), "refresh_token_storage": "local_storage"})
+
+    assert "my_api/authentication/cookies.py" in local
+    assert "my_api/authentication/cookies.py" not in cookie
+    assert "my_api/authentication/tests/test_body_mode.py" in cookie
+    assert "my_api/authentication/keys.py" in cookie
+
+
+def test_leftover_template_syntax_is_found(tmp_path):
+    (tmp_path / "clean.py").write_text("x = {'a': {'b': 1}}\n")
+    (tmp_path / "django.html").write_text("{% load static %}{{ request.path }}\n")
+    (tmp_path / "leftover.py").write_text("NAME = '{{ cookiecutter.project_slug }}'\n")
+    (tmp_path / "leftover_block.py").write_text("{%- if cookiecutter.database == 'sqlite' %}\n")
+
+    assert post_gen.leftover_template_syntax(tmp_path) == ["leftover.py", "leftover_block.py"]
+
+
+def test_broken_python_is_found(tmp_path):
+    (tmp_path / "good.py").write_text("x = 1\n")
+    (tmp_path / "bad.py").write_text("x = = 1\n")
+
+    assert post_gen.python_files_that_do_not_compile(tmp_path) == ["bad.py"]
+
+
+def test_steps_follow_the_answers():
+    def names(answers):
+        return [description for description, _ in post_gen.steps_for({**default_answers(), **answers})]
+
+    assert "Generating the RS256 key pair in keys/" in names({"signing_algorithm": "RS256"})
+    assert "Generating the RS256 key pair in keys/" not in names({})
+    assert "Migrating the database" in names({"setup_environment": "yes"})
+    assert "Migrating the database" not in names({"setup_environment": "no"})

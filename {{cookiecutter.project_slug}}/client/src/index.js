@@ -1,0 +1,26 @@
+/** The client with this project's settings (config.js) filled in; options override them. */
+
+import { projectDefaults } from "./config.js";
+import { createAuthClient as createClient } from "./lib/auth-client.js";
+
+export { AuthError } from "./lib/auth-client.js";
+export { projectDefaults };
+
+/** @typedef {import("./lib/auth-client.js").AuthClient} AuthClient */
+/** @typedef {import("./lib/auth-client.js").AuthClientOptions} AuthClientOptions */
+/** @typedef {import("./lib/auth-client.js").AuthState} AuthState */
+
+/**
+ * Create an auth client for this project's API.
+ * @param {Partial<AuthClientOptions>} [options] Anything to change from the project's defaults.
+ * @returns {AuthClient}
+ */
+export function createAuthClient(options = {}) {
+  // config.js holds the mode as a plain string; createClient checks it at run time.
+  const merged = /** @type {AuthClientOptions} */ ({
+    ...projectDefaults,
+    ...options,
+    endpoints: { ...projectDefaults.endpoints, ...options.endpoints },
+  });
+  return createClient(merged);
+}
