@@ -36,6 +36,7 @@ PRUNE_TABLE = {
     ],
     ("blacklist_after_rotation", "no"): [
         "{slug}/authentication/tests/test_reuse_detection.py",
+        "{slug}/authentication/tests/test_concurrent_rotation.py",
     ],
 }
 

@@ -1,11 +1,15 @@
 """Fixtures shared by the whole suite: users, API clients, and an auth flow for this storage mode."""
 
+import os
+import socket
+
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from rest_framework.test import APIClient
 
 from {{ cookiecutter.project_slug }}.authentication.policy import session_policy
+from {{ cookiecutter.project_slug }}.core.testing import LiveDatabase, LiveServer, prepare_database, server_env
 
 PASSWORD = "correct horse battery staple"
 COOKIE_MODE = settings.JWT_REFRESH_STORAGE == "httponly_cookie"
@@ -122,3 +126,61 @@ def signed_in(auth):
 def make_auth(db):
     """Return a factory of independent AuthFlows (another browser, another device)."""
     return lambda: AuthFlow(APIClient(enforce_csrf_checks=True))
+
+
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def require(condition: bool, why: str) -> None:
+    """Skip with the reason when something real is missing; under CI that is a failure."""
+    if condition:
+        return
+    if IN_CI:
+        pytest.fail(f"CI must run this for real, but {why}")
+    pytest.skip(why)
+
+
+def is_listening(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+@pytest.fixture
+def redis_url():
+    """Return the Redis URL to test against (REDIS_URL, or the server on 127.0.0.1:6379)."""
+    url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+    host_port = url.split("://", 1)[1].split("/", 1)[0].rsplit("@", 1)[-1]
+    host, _, port = host_port.partition(":")
+    require(is_listening(host, int(port or 6379)), f"no Redis server answers at {url}")
+    return url
+
+
+@pytest.fixture(scope="session")
+def migrated_live_database(tmp_path_factory):
+    """A live database migrated once per run, with the user alice; tests get copies of it."""
+    database = LiveDatabase.create(tmp_path_factory.mktemp("live"))
+    prepare_database(server_env(database))
+    yield database
+    database.drop()
+
+
+@pytest.fixture
+def start_server(migrated_live_database, tmp_path):
+    """Return a function that starts gunicorn processes of this project on one fresh database.
+
+    Keyword arguments become environment variables of the server (e.g. a short token life).
+    """
+    database = LiveDatabase.create(tmp_path, template=migrated_live_database)
+    servers = []
+
+    def start(**environment) -> LiveServer:
+        servers.append(LiveServer(server_env(database, **environment)).start())
+        return servers[-1]
+
+    yield start
+    for server in servers:
+        server.stop()
+    database.drop()

@@ -189,7 +189,7 @@ JWT_REFRESH_STORAGE = "{{ cookiecutter.refresh_token_storage }}"
 # User fields copied into both tokens, refreshed from the user on every refresh.
 JWT_CUSTOM_CLAIMS = {{ cookiecutter.custom_claims.split(",") | map("trim") | select | list | tojson }}
 # A rotated token may be spent again within this many seconds (second tab, retry).
-JWT_ROTATION_GRACE_SECONDS = {{ cookiecutter.rotation_grace_seconds }}
+JWT_ROTATION_GRACE_SECONDS = env.int("JWT_ROTATION_GRACE_SECONDS", default={{ cookiecutter.rotation_grace_seconds }})
 # Replaying a spent refresh token revokes its whole session family (RFC 9700 4.14.2).
 JWT_REUSE_DETECTION = {{ cookiecutter.reuse_detection == "yes" }}
 # No session outlives this, however often it is refreshed; None means unlimited.

@@ -22,8 +22,9 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 
-# One process, one cache; tests that start several server processes set REDIS_URL.
-if not env("REDIS_URL", default=""):
+# One process, one cache. Live-server tests run several processes with
+# TEST_LOCAL_CACHE=false: they share Redis (REDIS_URL) or the database cache, as in base.
+if env.bool("TEST_LOCAL_CACHE", default=True):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 {%- if cookiecutter.refresh_token_storage == "httponly_cookie" %}
 

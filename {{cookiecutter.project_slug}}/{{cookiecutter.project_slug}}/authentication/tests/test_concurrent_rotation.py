@@ -1,0 +1,55 @@
+"""Rotation under concurrency, against real gunicorn processes over HTTP on 127.0.0.1.
+
+Stock simplejwt checks the blacklist and records the rotation in separate steps, so
+concurrent refreshes with one token can all succeed. Here one unique insert decides.
+"""
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from {{ cookiecutter.project_slug }}.core.testing import HttpAuthSession
+
+pytestmark = pytest.mark.live_server_process
+
+CONCURRENT_REFRESHES = 20
+
+
+def all_at_once(count: int, action):
+    """Run `action` in `count` threads released together; return the results."""
+    barrier = threading.Barrier(count)
+
+    def run(_):
+        barrier.wait()
+        return action()
+
+    with ThreadPoolExecutor(count) as pool:
+        return list(pool.map(run, range(count)))
+
+
+def test_concurrent_refreshes_of_one_token_issue_exactly_one_pair(start_server):
+    server = start_server(JWT_ROTATION_GRACE_SECONDS="0")
+    session = HttpAuthSession(server.url)
+    assert session.login().status == 200
+    token = session.refresh_token
+
+    responses = all_at_once(CONCURRENT_REFRESHES, lambda: session.refresh(token))
+
+    statuses = [response.status for response in responses]
+    assert statuses.count(200) == 1, statuses
+    refused = [response for response in responses if response.status != 200]
+    assert {response.status for response in refused} == {401}
+    assert all(response.body.get("code") for response in refused)
+
+
+def test_concurrent_refreshes_inside_the_grace_window_all_stay_signed_in(start_server):
+    server = start_server(JWT_ROTATION_GRACE_SECONDS="30")
+    session = HttpAuthSession(server.url)
+    assert session.login().status == 200
+    token = session.refresh_token
+
+    responses = all_at_once(CONCURRENT_REFRESHES, lambda: session.refresh(token))
+
+    assert [response.status for response in responses] == [200] * CONCURRENT_REFRESHES
+    assert all(session.me(response.body["access"]).status == 200 for response in responses)

@@ -1,0 +1,45 @@
+"""Two server processes on one database behave as one server."""
+
+import pytest
+from django.conf import settings
+
+from {{ cookiecutter.project_slug }}.core.testing import HttpAuthSession
+
+pytestmark = pytest.mark.live_server_process
+
+
+@pytest.fixture(params=["database-cache", "redis-cache"])
+def two_servers(request, start_server):
+    environment = {"JWT_ROTATION_GRACE_SECONDS": "0"}
+    if request.param == "redis-cache":
+        environment["REDIS_URL"] = request.getfixturevalue("redis_url")
+    return start_server(**environment), start_server(**environment)
+
+
+def test_a_token_rotated_through_one_server_is_refused_by_the_other(two_servers):
+    first, second = two_servers
+    on_first = HttpAuthSession(first.url)
+    on_first.login()
+    old = on_first.refresh_token
+
+    assert on_first.refresh().status == 200
+
+    replay = HttpAuthSession(second.url).refresh(old)
+    if settings.SIMPLE_JWT["ROTATE_REFRESH_TOKENS"] and settings.SIMPLE_JWT["BLACKLIST_AFTER_ROTATION"]:
+        assert replay.status == 401
+    else:
+        assert replay.status == 200
+
+
+def test_logout_through_one_server_ends_the_session_on_the_other(two_servers):
+    first, second = two_servers
+    on_first = HttpAuthSession(first.url)
+    on_first.login()
+    refresh_token, access = on_first.refresh_token, on_first.access
+
+    assert on_first.logout().status == 205
+
+    on_second = HttpAuthSession(second.url)
+    assert on_second.refresh(refresh_token).status == 401
+    expected = 401 if settings.JWT_REVOKE_ACCESS_ON_LOGOUT else 200
+    assert on_second.me(access).status == expected

@@ -1,0 +1,259 @@
+"""Real server processes and a small HTTP client, for tests that cross process boundaries.
+
+Concurrency, several server processes and the browser can only be tested against a real
+server: these start gunicorn on 127.0.0.1 with a database of their own.
+"""
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+import uuid
+from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
+from pathlib import Path
+
+from django.conf import settings
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+DEMO_PASSWORD = "correct horse battery staple"
+
+
+def free_port() -> int:
+    """Return a TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def manage(*args: str, env: dict) -> str:
+    """Run a manage.py command in a server's environment; return its output or raise with it."""
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=PROJECT_DIR, env=env, capture_output=True, text=True, timeout=300
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{result.stdout}{result.stderr}")
+    return result.stdout
+
+
+@dataclass
+class LiveDatabase:
+    """A database of its own for live servers: a SQLite file, or a PostgreSQL database."""
+
+    url: str
+    sqlite_path: Path | None = None
+    postgres_name: str | None = None
+
+    @classmethod
+    def create(cls, folder: Path, template: "LiveDatabase | None" = None) -> "LiveDatabase":
+        """Create an empty database, or a copy of `template` (much faster than migrating)."""
+        if "postgresql" not in settings.DATABASES["default"]["ENGINE"]:
+            path = folder / f"live-{uuid.uuid4().hex[:8]}.sqlite3"
+            if template:
+                shutil.copyfile(template.sqlite_path, path)
+            return cls(url=f"sqlite:///{path}", sqlite_path=path)
+        name = f"live_{uuid.uuid4().hex[:12]}"
+        copy = f' TEMPLATE "{template.postgres_name}"' if template else ""
+        run_postgres_admin(f'CREATE DATABASE "{name}"{copy}')
+        return cls(url=postgres_url(name), postgres_name=name)
+
+    def drop(self) -> None:
+        if self.postgres_name:
+            run_postgres_admin(f'DROP DATABASE IF EXISTS "{self.postgres_name}" WITH (FORCE)')
+
+
+def postgres_url(name: str) -> str:
+    """Return the URL of database `name` on the project's PostgreSQL server, same credentials."""
+    database = settings.DATABASES["default"]
+    user, password = database.get("USER") or "", database.get("PASSWORD") or ""
+    credentials = f"{user}:{password}@" if password else f"{user}@" if user else ""
+    host, port = database.get("HOST") or "127.0.0.1", database.get("PORT") or 5432
+    return f"postgres://{credentials}{host}:{port}/{name}"
+
+
+def run_postgres_admin(statement: str) -> None:
+    """Run one statement on the server's maintenance database, outside any transaction."""
+    import psycopg
+
+    database = settings.DATABASES["default"]
+    with psycopg.connect(
+        dbname="postgres",
+        user=database.get("USER") or None,
+        password=database.get("PASSWORD") or None,
+        host=database.get("HOST") or "127.0.0.1",
+        port=database.get("PORT") or 5432,
+        autocommit=True,
+    ) as connection:
+        connection.execute(statement)
+
+
+@dataclass
+class LiveServer:
+    """A gunicorn process serving this project on 127.0.0.1."""
+
+    env: dict
+    workers: int = 2
+    threads: int = 8
+    port: int = field(default_factory=free_port)
+    process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> "LiveServer":
+        command = [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{self.port}"]
+        command += ["--workers", str(self.workers), "--threads", str(self.threads), "--log-level", "warning"]
+        self.process = subprocess.Popen(command, cwd=PROJECT_DIR, env=self.env)
+        self.wait_until_ready()
+        return self
+
+    def wait_until_ready(self, timeout: float = 30) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"the server exited with {self.process.returncode}")
+            try:
+                urllib.request.urlopen(f"{self.url}/api/me/", timeout=1)  # noqa: S310 (our own URL)
+            except urllib.error.HTTPError:
+                return  # an answer (401) means it is serving
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError("the server did not start in time")
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)  # gunicorn's quick shutdown
+            self.process.wait(timeout=20)
+
+
+def server_env(database: LiveDatabase, **overrides: str) -> dict:
+    """Return the environment of a live server: test settings, its database, a shared cache."""
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test", "DATABASE_URL": database.url}
+    # Several processes must share one cache: Redis if given, else the database cache.
+    env["TEST_LOCAL_CACHE"] = "false"
+    env.update(overrides)
+    return env
+
+
+def prepare_database(env: dict, username: str = "alice", password: str = DEMO_PASSWORD) -> None:
+    """Migrate the live database and create a user to sign in with, in one process."""
+    code = (
+        "from django.core.management import call_command; from django.contrib.auth import get_user_model; "
+        "call_command('migrate', verbosity=0); call_command('createcachetable'); "
+        f"get_user_model().objects.create_user(username={username!r}, password={password!r})"
+    )
+    manage("shell", "-c", code, env=env)
+
+
+def create_user(env: dict, username: str, password: str = DEMO_PASSWORD) -> None:
+    code = (
+        "from django.contrib.auth import get_user_model; "
+        f"get_user_model().objects.create_user(username={username!r}, password={password!r})"
+    )
+    manage("shell", "-c", code, env=env)
+
+
+@dataclass
+class HttpResponse:
+    status: int
+    body: dict
+    cookies: SimpleCookie
+
+
+class HttpClient:
+    """A browser-like client: keeps cookies, sends JSON, reads JSON."""
+
+    def __init__(self, base_url: str):
+        self.base_url = base_url
+        self.cookies: dict[str, str] = {}
+
+    def request(self, method: str, path: str, body=None, headers: dict | None = None) -> HttpResponse:
+        data = None if body is None else json.dumps(body).encode()
+        request = urllib.request.Request(f"{self.base_url}{path}", data=data, method=method)  # noqa: S310
+        request.add_header("Content-Type", "application/json")
+        if self.cookies:
+            request.add_header("Cookie", "; ".join(f"{name}={value}" for name, value in self.cookies.items()))
+        for name, value in (headers or {}).items():
+            request.add_header(name, value)
+        try:
+            with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
+                return self.read(response, response.status)
+        except urllib.error.HTTPError as error:
+            return self.read(error, error.code)
+
+    def read(self, response, status: int) -> HttpResponse:
+        cookies = SimpleCookie()
+        for header in response.headers.get_all("Set-Cookie") or []:
+            cookies.load(header)
+        for name, morsel in cookies.items():
+            if morsel["max-age"] == "0" or not morsel.value:
+                self.cookies.pop(name, None)
+            else:
+                self.cookies[name] = morsel.value
+        raw = response.read()
+        is_json = "json" in (response.headers.get("Content-Type") or "")
+        return HttpResponse(status=status, body=json.loads(raw) if raw and is_json else {}, cookies=cookies)
+
+
+class HttpAuthSession:
+    """Signs in, refreshes and logs out over HTTP, in this project's storage mode."""
+
+    def __init__(self, base_url: str):
+        self.http = HttpClient(base_url)
+        self.access: str | None = None
+        self.body_refresh: str | None = None
+        self.cookie_mode = settings.JWT_REFRESH_STORAGE == "httponly_cookie"
+
+    def login(self, username: str = "alice", password: str = DEMO_PASSWORD) -> HttpResponse:
+        response = self.http.request("POST", "/api/token/", {"username": username, "password": password})
+        self.remember(response)
+        return response
+
+    @property
+    def refresh_token(self) -> str | None:
+        if self.cookie_mode:
+            return next((value for name, value in self.http.cookies.items() if name.endswith("refresh_token")), None)
+        return self.body_refresh
+
+    def refresh(self, refresh_token: str | None = None) -> HttpResponse:
+        """Refresh with the held token; with `refresh_token`, as another client holding it would."""
+        if refresh_token is not None:
+            client = HttpClient(self.http.base_url)
+            client.cookies["csrftoken"] = self.csrf_token()
+            return self.post_refresh(client, refresh_token)
+        response = self.post_refresh(self.http, self.refresh_token)
+        self.remember(response)
+        return response
+
+    def post_refresh(self, client: HttpClient, token: str | None) -> HttpResponse:
+        if self.cookie_mode:
+            client.cookies["refresh_token"] = token or ""
+            client.cookies.setdefault("csrftoken", self.csrf_token())
+            return client.request("POST", "/api/token/refresh/", {}, {"X-CSRFToken": client.cookies["csrftoken"]})
+        return client.request("POST", "/api/token/refresh/", {"refresh": token})
+
+    def logout(self, path: str = "/api/auth/logout/") -> HttpResponse:
+        body = {} if self.cookie_mode else {"refresh": self.body_refresh}
+        headers = {"Authorization": f"Bearer {self.access}", "X-CSRFToken": self.csrf_token()}
+        return self.http.request("POST", path, body, headers)
+
+    def csrf_token(self) -> str:
+        """Return the CSRF token a page of this site would hold, loading the demo page for it if needed."""
+        if "csrftoken" not in self.http.cookies:
+            self.http.request("GET", "/")
+        return self.http.cookies["csrftoken"]
+
+    def me(self, access: str | None = None) -> HttpResponse:
+        return self.http.request("GET", "/api/me/", headers={"Authorization": f"Bearer {access or self.access}"})
+
+    def remember(self, response: HttpResponse) -> None:
+        if response.status == 200:
+            self.access = response.body["access"]
+            self.body_refresh = response.body.get("refresh", self.body_refresh)
