@@ -1,5 +1,10 @@
 """Rotation: every refresh hands out a new refresh token in the same session family."""
 
+from datetime import timedelta
+
+from django.core.management import call_command
+from django.utils import timezone
+
 from {{ cookiecutter.project_slug }}.authentication.models import TokenFamily
 from {{ cookiecutter.project_slug }}.authentication.policy import session_policy
 from {{ cookiecutter.project_slug }}.authentication.tokens import RefreshToken
@@ -33,3 +38,35 @@ def test_rotation_reads_the_claims_afresh_from_the_user(signed_in, user):
     token = RefreshToken(signed_in.refresh_token)
     for claim in session_policy().custom_claims:
         assert token[claim] == getattr(user, claim)
+
+
+def token_record_count() -> int:
+    """Return how many per-token rows the database holds (none without the blacklist app)."""
+    if not session_policy().blacklist:
+        return 0
+    from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
+
+    return OutstandingToken.objects.count()
+
+
+def let_all_but_the_newest_token_expire() -> None:
+    """Stand in for time passing: every recorded token but the newest reaches its expiry."""
+    if not session_policy().blacklist:
+        return
+    from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
+
+    newest = OutstandingToken.objects.latest("id")
+    OutstandingToken.objects.exclude(pk=newest.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+
+
+def test_flushing_keeps_the_token_tables_bounded_across_many_rotations(signed_in):
+    for _day in range(5):
+        for _ in range(20):
+            assert signed_in.refresh().status_code == 200
+        let_all_but_the_newest_token_expire()
+
+        call_command("flushexpiredtokens")
+
+        assert token_record_count() <= 1
+        assert TokenFamily.objects.count() == 1
+    assert signed_in.refresh().status_code == 200
