@@ -1,14 +1,13 @@
 """DRF authentication: simplejwt's bearer-token check, plus session revocation."""
 
-from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
 from rest_framework_simplejwt import authentication
 from rest_framework_simplejwt.models import TokenUser
-from rest_framework_simplejwt.settings import api_settings
 
 from .exceptions import TokenRefused
 from .policy import session_policy
+from .serializers import MAX_TOKEN_LENGTH
 from .sessions import ensure_access_token_usable
+from .tokens import typed_user_id
 
 
 class ClaimsUser(TokenUser):
@@ -27,14 +26,6 @@ class ClaimsUser(TokenUser):
         return self._user_id
 
 
-def typed_user_id(token):
-    """Return the token's user id as the user model's key type, or raise TokenRefused."""
-    try:
-        return get_user_model()._meta.pk.to_python(token[api_settings.USER_ID_CLAIM])
-    except (KeyError, TypeError, ValidationError) as error:
-        raise TokenRefused("Token contained no recognizable user identification.") from error
-
-
 class JWTAuthentication(authentication.JWTAuthentication):
     """Authenticate `Authorization: Bearer <access token>`, refusing revoked sessions.
 
@@ -43,6 +34,13 @@ class JWTAuthentication(authentication.JWTAuthentication):
     revoke the session family there. Without it, the user is read from the database on
     every request, as in stock simplejwt.
     """
+
+    def get_raw_token(self, header: bytes) -> bytes | None:
+        raw_token = super().get_raw_token(header)
+        # Refuse a megabyte of "token" before spending any time decoding it.
+        if raw_token is not None and len(raw_token) > MAX_TOKEN_LENGTH:
+            raise TokenRefused("Token is too long.")
+        return raw_token
 
     def get_user(self, validated_token):
         user_id = typed_user_id(validated_token)

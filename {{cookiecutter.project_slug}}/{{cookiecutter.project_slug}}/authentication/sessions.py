@@ -16,7 +16,7 @@ from . import blacklist, revocation
 from .exceptions import SessionExpired, SessionRevoked, TokenBlacklisted, TokenRefused, TokenReused, UserInactive
 from .models import TokenFamily
 from .policy import session_policy
-from .tokens import FAMILY_CLAIM, AccessToken, RefreshToken, cap_expiry, user_claims
+from .tokens import FAMILY_CLAIM, AccessToken, RefreshToken, cap_expiry, typed_user_id, user_claims
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,7 @@ def live_family(token: RefreshToken) -> TokenFamily:
     """Return the token's family with its user, or raise if the session may not continue."""
     family = (
         TokenFamily.objects.select_related("user")
-        .filter(pk=parse_family_id(token.family_id), user_id=token.user_id)
+        .filter(pk=parse_family_id(token.family_id), user_id=typed_user_id(token))
         .first()
     )
     if family is None or family.revoked_at is not None:

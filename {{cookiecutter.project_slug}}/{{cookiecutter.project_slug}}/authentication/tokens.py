@@ -2,15 +2,26 @@
 
 from datetime import datetime
 
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from rest_framework_simplejwt import tokens
 from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.utils import datetime_from_epoch, datetime_to_epoch
 
+from .exceptions import TokenRefused
 from .policy import session_policy
 
 # Every token of one sign-in (the refresh tokens rotation makes, and their access
 # tokens) carries the same family id, so a whole session can be revoked at once.
 FAMILY_CLAIM = "fam"
+
+
+def typed_user_id(token: tokens.Token):
+    """Return the token's user id as the user model's key type, or raise TokenRefused."""
+    try:
+        return get_user_model()._meta.pk.to_python(token[api_settings.USER_ID_CLAIM])
+    except (KeyError, TypeError, ValidationError) as error:
+        raise TokenRefused("Token contained no recognizable user identification.") from error
 
 
 def user_claims(user) -> dict:

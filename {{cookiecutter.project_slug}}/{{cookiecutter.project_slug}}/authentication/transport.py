@@ -9,7 +9,7 @@ from django.conf import settings
 from .exceptions import SessionRevoked, TokenNotOwned
 from .serializers import RefreshTokenSerializer
 from .sessions import decode_refresh_token
-from .tokens import FAMILY_CLAIM
+from .tokens import FAMILY_CLAIM, typed_user_id
 
 
 class BodyTransport:
@@ -32,7 +32,7 @@ class BodyTransport:
     def session_to_end(self, request) -> str:
         """Return the session family of the caller's refresh token that logout should end."""
         token = decode_refresh_token(self.read(request))
-        if token.user_id != str(request.user.pk):
+        if typed_user_id(token) != request.user.pk:
             raise TokenNotOwned()
         return token.family_id
 

@@ -5,7 +5,6 @@ from datetime import timedelta
 from django.core.management import call_command
 from django.test import override_settings
 from django.utils import timezone
-
 from rest_framework_simplejwt.tokens import AccessToken
 
 from {{ cookiecutter.project_slug }}.authentication.models import TokenFamily
