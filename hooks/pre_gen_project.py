@@ -78,6 +78,10 @@ CHOICES = {
 }
 
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# DRF's rate format: requests/period, the period by its first letter (s, m, h, d).
+RATE_PATTERN = re.compile(r"^[1-9][0-9]*/(s|sec|second|m|min|minute|h|hour|d|day)$")
+# Issuer and audience: a name or URL, no spaces or quotes (they go into settings and tokens).
+CLAIM_VALUE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:/@-]{0,199}$")
 
 
 def stdlib_module_names():
@@ -141,6 +145,25 @@ def check_choice(answers, key):
     value = answers[key]
     if value not in allowed:
         return f"{key}: {value!r} is not allowed; use {' or '.join(allowed)}."
+    return None
+
+
+def check_rate(answers, key):
+    """Refuse a throttle rate DRF could not read."""
+    value = answers[key]
+    if not RATE_PATTERN.match(value):
+        return f"{key}: {value!r} is not allowed; use requests/period, e.g. 10/minute (second, minute, hour or day)."
+    return None
+
+
+def check_claim_value(answers, key):
+    """Refuse an issuer or audience with spaces, quotes or other odd characters."""
+    value = answers[key]
+    if not CLAIM_VALUE_PATTERN.match(value):
+        return (
+            f"{key}: {value!r} is not allowed; use a name or URL of letters, digits and . _ : / @ - "
+            "(at most 200 characters)."
+        )
     return None
 
 
@@ -223,6 +246,10 @@ def validation_rules():
         check_author_email,
         *[lambda a, k=key: check_integer(a, k) for key in INTEGER_RANGES],
         *[lambda a, k=key: check_choice(a, k) for key in CHOICES],
+        lambda a: check_claim_value(a, "jwt_issuer"),
+        lambda a: check_claim_value(a, "jwt_audience"),
+        lambda a: check_rate(a, "login_throttle_rate"),
+        lambda a: check_rate(a, "refresh_throttle_rate"),
         check_refresh_outlives_access,
         lambda a: check_needs_rotation_and_blacklist(a, "blacklist_after_rotation"),
         lambda a: check_needs_rotation_and_blacklist(a, "reuse_detection"),

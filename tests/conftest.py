@@ -18,12 +18,19 @@ POSTGRES_ADDRESS = ("127.0.0.1", 5432)
 REDIS_ADDRESS = ("127.0.0.1", 6379)
 
 
-def default_answers() -> dict:
-    """Return the defaults from cookiecutter.json (the slug as cookiecutter derives it)."""
+def answers_for(changes: dict) -> dict:
+    """Return the answers a bake with these changes gets: defaults filled in, slug substituted."""
     context = json.loads((TEMPLATE / "cookiecutter.json").read_text())
-    answers = {key: value for key, value in context.items() if not key.startswith("_")}
-    answers["project_slug"] = "my_api"
-    return answers
+    answers = {key: value for key, value in context.items() if not key.startswith("_")} | changes
+    if "{{" in answers["project_slug"]:
+        answers["project_slug"] = "my_api"  # what cookiecutter derives from "My API"
+    slug_placeholder = "{{ cookiecutter.project_slug }}"
+    return {key: value.replace(slug_placeholder, answers["project_slug"]) for key, value in answers.items()}
+
+
+def default_answers() -> dict:
+    """Return the defaults from cookiecutter.json, as cookiecutter renders them."""
+    return answers_for({})
 
 
 def bake(output_dir: Path, answers: dict) -> Path:

@@ -60,6 +60,10 @@ MATRIX = {
         "max_session_days": "3650",
         "leeway_seconds": "300",
         "rotation_grace_seconds": "60",
+        "jwt_issuer": "https://auth.example.com/",
+        "jwt_audience": "urn:example:api",
+        "login_throttle_rate": "100/hour",
+        "refresh_throttle_rate": "5/s",
     },
 }
 

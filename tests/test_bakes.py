@@ -6,14 +6,14 @@ import tomllib
 
 import pytest
 
-from .conftest import default_answers, ruff, run
+from .conftest import answers_for, ruff, run
 from .hooks import post_gen
 from .matrix import MATRIX
 
 
 @pytest.fixture(params=MATRIX.values(), ids=MATRIX.keys())
 def project(request, baked):
-    return baked(request.param), {**default_answers(), **request.param}
+    return baked(request.param), answers_for(request.param)
 
 
 def test_bake_leaves_no_template_syntax(project):
@@ -113,7 +113,8 @@ def test_settings_follow_the_answers(project):
         "'storage': s.JWT_REFRESH_STORAGE, 'claims': list(s.JWT_CUSTOM_CLAIMS), "
         "'engine': s.DATABASES['default']['ENGINE'], 'grace': s.JWT_ROTATION_GRACE_SECONDS, "
         "'reuse': s.JWT_REUSE_DETECTION, 'revoke_access': s.JWT_REVOKE_ACCESS_ON_LOGOUT, "
-        "'max_session': s.JWT_MAX_SESSION.days if s.JWT_MAX_SESSION else 0}))"
+        "'max_session': s.JWT_MAX_SESSION.days if s.JWT_MAX_SESSION else 0, "
+        "'iss': s.SIMPLE_JWT['ISSUER'], 'aud': s.SIMPLE_JWT['AUDIENCE'], 'rates': s.JWT_THROTTLE_RATES}))"
     )
     result = run([sys.executable, "manage.py", "shell", "-c", code], cwd=path)
     assert result.returncode == 0, result.stderr
@@ -137,6 +138,9 @@ def test_settings_follow_the_answers(project):
         "reuse": yes("reuse_detection"),
         "revoke_access": yes("revoke_access_on_logout"),
         "max_session": int(answers["max_session_days"]),
+        "iss": answers["jwt_issuer"],
+        "aud": answers["jwt_audience"],
+        "rates": {"login": answers["login_throttle_rate"], "refresh": answers["refresh_throttle_rate"]},
     }
 
 

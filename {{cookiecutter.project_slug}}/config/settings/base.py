@@ -172,6 +172,10 @@ SIMPLE_JWT = {
     "UPDATE_LAST_LOGIN": False,
     "LEEWAY": {{ cookiecutter.leeway_seconds }},
     "AUTH_HEADER_TYPES": ("Bearer",),
+    # Every token names who issued it and for whom; tokens naming others are refused.
+    "ISSUER": env("JWT_ISSUER", default={{ cookiecutter.jwt_issuer | tojson }}),
+    "AUDIENCE": env("JWT_AUDIENCE", default={{ cookiecutter.jwt_audience | tojson }}),
+    "AUTH_TOKEN_CLASSES": ("{{ cookiecutter.project_slug }}.authentication.tokens.AccessToken",),
 {%- if cookiecutter.signing_algorithm == "RS256" %}
     "ALGORITHM": "RS256",
     "SIGNING_KEY": JWT_PRIVATE_KEY,
@@ -194,6 +198,11 @@ JWT_ROTATION_GRACE_SECONDS = env.int("JWT_ROTATION_GRACE_SECONDS", default={{ co
 JWT_REUSE_DETECTION = {{ cookiecutter.reuse_detection == "yes" }}
 # No session outlives this, however often it is refreshed; None means unlimited.
 JWT_MAX_SESSION = {% if cookiecutter.max_session_days == "0" %}None{% else %}timedelta(days={{ cookiecutter.max_session_days }}){% endif %}
+# Requests per client IP before a 429 (brute force); counted in the cache above.
+JWT_THROTTLE_RATES = {
+    "login": env("JWT_LOGIN_THROTTLE_RATE", default="{{ cookiecutter.login_throttle_rate }}"),
+    "refresh": env("JWT_REFRESH_THROTTLE_RATE", default="{{ cookiecutter.refresh_throttle_rate }}"),
+}
 # Logout ends the access token at once (a cache lookup per request) instead of at expiry.
 JWT_REVOKE_ACCESS_ON_LOGOUT = {{ cookiecutter.revoke_access_on_logout == "yes" }}
 {%- if cookiecutter.refresh_token_storage == "httponly_cookie" %}

@@ -16,6 +16,7 @@ from rest_framework_simplejwt.tokens import UntypedToken
 from . import sessions
 from .exceptions import TokenRefused
 from .serializers import LoginSerializer, VerifySerializer
+from .throttling import AuthRateThrottle
 from .tokens import RefreshToken
 from .transport import refresh_transport
 
@@ -34,6 +35,7 @@ class PublicTokenView(APIView):
 
     authentication_classes = ()
     permission_classes = (AllowAny,)
+    throttle_classes = ()
 
     def get_authenticate_header(self, request) -> str:
         # Makes DRF answer refused credentials with 401, not 403.
@@ -43,6 +45,9 @@ class PublicTokenView(APIView):
 class ObtainTokenView(PublicTokenView):
     """POST username and password; get an access token and a refresh token."""
 
+    throttle_classes = (AuthRateThrottle,)
+    throttle_scope = "login"
+
     def post(self, request):
         serializer = LoginSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
@@ -51,6 +56,9 @@ class ObtainTokenView(PublicTokenView):
 
 class RefreshTokenView(PublicTokenView):
     """POST a refresh token (body or cookie); get a new access token, and with rotation a new refresh token."""
+
+    throttle_classes = (AuthRateThrottle,)
+    throttle_scope = "refresh"
 
     def post(self, request):
         raw = refresh_transport().read(request)
