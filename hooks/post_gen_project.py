@@ -29,6 +29,7 @@ PRUNE_TABLE = {
     ],
     ("signing_algorithm", "HS256"): [
         "{slug}/authentication/keys.py",
+        "{slug}/authentication/jwks.py",
         "{slug}/authentication/tests/test_rs256.py",
     ],
     ("rotate_refresh_tokens", "no"): [

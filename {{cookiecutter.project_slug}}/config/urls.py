@@ -2,9 +2,16 @@
 
 from django.contrib import admin
 from django.urls import include, path
+{%- if cookiecutter.signing_algorithm == "RS256" %}
+
+from {{ cookiecutter.project_slug }}.authentication.jwks import JwksView
+{%- endif %}
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+{%- if cookiecutter.signing_algorithm == "RS256" %}
+    path(".well-known/jwks.json", JwksView.as_view(), name="jwks"),
+{%- endif %}
     path("api/", include("{{ cookiecutter.project_slug }}.authentication.urls")),
     path("api/", include("{{ cookiecutter.project_slug }}.demo.api_urls")),
     path("", include("{{ cookiecutter.project_slug }}.demo.urls")),

@@ -10,6 +10,7 @@ from rest_framework_simplejwt.utils import datetime_from_epoch, datetime_to_epoc
 
 from .exceptions import TokenRefused
 from .policy import session_policy
+from .signing import token_backend
 
 # Every token of one sign-in (the refresh tokens rotation makes, and their access
 # tokens) carries the same family id, so a whole session can be revoked at once.
@@ -38,6 +39,9 @@ def cap_expiry(token: tokens.Token, not_after: datetime | None) -> None:
 class AccessToken(tokens.AccessToken):
     """An access token; it carries the family id so that logout can end it early."""
 
+    def get_token_backend(self):
+        return token_backend()
+
 
 class RefreshToken(tokens.Token):
     """A refresh token bound to one session family.
@@ -49,6 +53,9 @@ class RefreshToken(tokens.Token):
     token_type = "refresh"
     lifetime = api_settings.REFRESH_TOKEN_LIFETIME
     no_copy_claims = (api_settings.TOKEN_TYPE_CLAIM, "exp", api_settings.JTI_CLAIM, "iat")
+
+    def get_token_backend(self):
+        return token_backend()
 
     @classmethod
     def for_session(cls, user, family_id, not_after: datetime | None = None) -> "RefreshToken":
