@@ -11,7 +11,9 @@ import environ
 BASE_DIR = Path(__file__).resolve().parents[2]
 
 env = environ.Env()
-if (BASE_DIR / ".env").is_file():
+# Values in .env fill in what the real environment leaves unset; DJANGO_READ_DOT_ENV=false
+# ignores the file (deployments that inject their environment, and tests of them).
+if env.bool("DJANGO_READ_DOT_ENV", default=True) and (BASE_DIR / ".env").is_file():
     env.read_env(BASE_DIR / ".env")
 
 # --- Core ---------------------------------------------------------------------------

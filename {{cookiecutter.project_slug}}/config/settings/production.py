@@ -4,12 +4,22 @@
 variables in .env.example set.
 """
 
+{% if cookiecutter.signing_algorithm == "RS256" -%}
+from django.core.exceptions import ImproperlyConfigured
+
+{% endif -%}
 from .base import *  # noqa: F403
-from .base import env
+from .base import SIMPLE_JWT, env
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
+{%- if cookiecutter.signing_algorithm == "RS256" %}
+if not (SIMPLE_JWT["SIGNING_KEY"] and SIMPLE_JWT["VERIFYING_KEY"]):
+    raise ImproperlyConfigured("Set JWT_PRIVATE_KEY_FILE and JWT_PUBLIC_KEY_FILE (or the keys themselves)")
+{%- else %}
+SIMPLE_JWT["SIGNING_KEY"] = env("JWT_SIGNING_KEY", default=SECRET_KEY)
+{%- endif %}
 
 # --- HTTPS --------------------------------------------------------------------------
 # https://docs.djangoproject.com/en/stable/ref/settings/#secure-proxy-ssl-header
