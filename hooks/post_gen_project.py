@@ -98,10 +98,25 @@ def generate_keys(answers: dict, root: Path) -> None:
         raise StepFailed("neither the cryptography package nor openssl is available; run `make keys` once installed")
     keys = root / "keys"
     keys.mkdir(exist_ok=True)
-    run(["openssl", "genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048",
-         "-out", "keys/jwt_private_key.pem"], root, "make keys")
-    run(["openssl", "pkey", "-in", "keys/jwt_private_key.pem", "-pubout",
-         "-out", "keys/jwt_public_key.pem"], root, "make keys")
+    run(
+        [
+            "openssl",
+            "genpkey",
+            "-algorithm",
+            "RSA",
+            "-pkeyopt",
+            "rsa_keygen_bits:2048",
+            "-out",
+            "keys/jwt_private_key.pem",
+        ],
+        root,
+        "make keys",
+    )
+    run(
+        ["openssl", "pkey", "-in", "keys/jwt_private_key.pem", "-pubout", "-out", "keys/jwt_public_key.pem"],
+        root,
+        "make keys",
+    )
     (keys / "jwt_private_key.pem").chmod(0o600)
 
 

@@ -107,8 +107,7 @@ def check_project_slug(answers):
         )
     if slug in RESERVED_PACKAGE_NAMES or slug in stdlib_module_names():
         return (
-            f"project_slug: {slug!r} is not allowed; it would shadow the module of the "
-            "same name. Choose another name."
+            f"project_slug: {slug!r} is not allowed; it would shadow the module of the same name. Choose another name."
         )
     return None
 

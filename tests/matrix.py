@@ -50,10 +50,10 @@ MATRIX = {
         "custom_claims": "",
     },
     "hostile-strings-all-claims": {
-        "project_name": "Tom's \"Quoted\" \\ API",
+        "project_name": 'Tom\'s "Quoted" \\ API',
         "project_slug": "quoted_api",
         "description": "Says \"hi\"; __import__('os').system('false') \\n",
-        "author_name": "O'Brien \"the\" \\Backslash",
+        "author_name": 'O\'Brien "the" \\Backslash',
         "custom_claims": "username, email,first_name,last_name,is_staff,is_superuser",
         "access_token_lifetime_minutes": "1440",
         "refresh_token_lifetime_days": "365",

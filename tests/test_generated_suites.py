@@ -28,7 +28,7 @@ def test_generated_suite_passes(request, baked, answers):
 
 def test_generated_suite_passes_on_django_6_with_python_312(baked):
     interpreter = python_312()
-    require(interpreter is not None, "no Python 3.12 virtualenv (.venv-py312); `make test` creates one where pyenv has 3.12")
+    require(interpreter is not None, "no .venv-py312: `make test` creates it where Python 3.12 is installed")
     version = run([interpreter, "-c", "import django; print(django.VERSION[0])"], cwd=".")
     assert version.stdout.strip() == "6", "the 3.12 environment should resolve Django 6.x"
 

@@ -58,3 +58,14 @@ def test_steps_follow_the_answers():
     assert "Generating the RS256 key pair in keys/" not in names({})
     assert "Migrating the database" in names({"setup_environment": "yes"})
     assert "Migrating the database" not in names({"setup_environment": "no"})
+
+
+def test_the_templates_own_code_is_lint_clean():
+    """Hooks, tests and scripts of the template pass ruff (ruff.toml at the top)."""
+    from .conftest import TEMPLATE, ruff, run
+
+    check = run([ruff(), "check", "--no-cache", "hooks", "tests", "scripts"], cwd=TEMPLATE)
+    formatted = run([ruff(), "format", "--check", "--no-cache", "hooks", "tests", "scripts"], cwd=TEMPLATE)
+
+    assert check.returncode == 0, check.stdout
+    assert formatted.returncode == 0, formatted.stdout

@@ -97,7 +97,7 @@ def test_each_rule_refuses_its_bad_answer(changes, message):
         {"rotation_grace_seconds": "60"},
         {"project_slug": "shop_api2"},
     ],
-    ids=["no-rotation", "no-blacklist", "no-claims", "spaced-claims", "unlimited-session", "max-grace", "digits-in-slug"],
+    ids=["no-rotation", "no-blacklist", "no-claims", "spaced-claims", "unlimited-session", "max-grace", "digit-slug"],
 )
 def test_good_combinations_pass(changes):
     assert pre_gen.first_error({**default_answers(), **changes}) is None

@@ -24,6 +24,19 @@ def cookie_name() -> str:
     return f"__Secure-{COOKIE_NAME}" if settings.JWT_REFRESH_COOKIE_SECURE else COOKIE_NAME
 
 
+def first_cookie_value(request, name: str) -> str | None:
+    """Return the first cookie of this name in the Cookie header.
+
+    Two cookies can share a name when their paths differ (a stale one, say); browsers send
+    the more specific path first (RFC 6265, 5.4), while request.COOKIES keeps the last.
+    """
+    for pair in request.META.get("HTTP_COOKIE", "").split(";"):
+        key, _, value = pair.strip().partition("=")
+        if key == name:
+            return value.strip()
+    return None
+
+
 class CsrfCheck(CsrfViewMiddleware):
     def _reject(self, request, reason):
         return reason
@@ -48,7 +61,7 @@ class CookieTransport:
     def read(self, request) -> str:
         """Return the refresh token from the cookie, after the CSRF check."""
         enforce_csrf(request)
-        raw = request.COOKIES.get(cookie_name())
+        raw = first_cookie_value(request, cookie_name())
         if not raw:
             raise RefreshTokenMissing()
         return raw

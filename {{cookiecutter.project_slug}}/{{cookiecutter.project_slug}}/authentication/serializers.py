@@ -11,13 +11,24 @@ MAX_TOKEN_LENGTH = 8192
 MAX_PASSWORD_LENGTH = 1024
 
 
-class LoginSerializer(serializers.Serializer):
+class StrictSerializer(serializers.Serializer):
+    """A serializer that refuses fields it does not know, instead of silently ignoring them."""
+
+    def validate(self, attrs):
+        unknown = sorted(set(self.initial_data) - set(self.fields))
+        if unknown:
+            raise serializers.ValidationError(dict.fromkeys(unknown, "Unknown field."), code="unknown_field")
+        return attrs
+
+
+class LoginSerializer(StrictSerializer):
     """Username and password; `validate` returns the authenticated, active user."""
 
     username = serializers.CharField(max_length=get_user_model()._meta.get_field("username").max_length)
     password = serializers.CharField(max_length=MAX_PASSWORD_LENGTH, trim_whitespace=False, write_only=True)
 
     def validate(self, attrs):
+        attrs = super().validate(attrs)
         user = authenticate(self.context.get("request"), username=attrs["username"], password=attrs["password"])
         if user is None or not user.is_active:
             # The same answer for an unknown user and a wrong password.
@@ -25,13 +36,13 @@ class LoginSerializer(serializers.Serializer):
         return {"user": user}
 
 
-class RefreshTokenSerializer(serializers.Serializer):
+class RefreshTokenSerializer(StrictSerializer):
     """A refresh token in the request body (local_storage mode)."""
 
     refresh = serializers.CharField(max_length=MAX_TOKEN_LENGTH)
 
 
-class VerifySerializer(serializers.Serializer):
+class VerifySerializer(StrictSerializer):
     """Any token, to check its signature, expiry and revocation."""
 
     token = serializers.CharField(max_length=MAX_TOKEN_LENGTH)

@@ -17,7 +17,7 @@ from . import sessions
 from .exceptions import TokenRefused
 from .serializers import LoginSerializer, VerifySerializer
 from .throttling import AuthRateThrottle
-from .tokens import RefreshToken
+from .tokens import AccessToken, RefreshToken, typed_user_id
 from .transport import refresh_transport
 
 
@@ -76,17 +76,22 @@ class VerifyTokenView(PublicTokenView):
         serializer = VerifySerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         raw = serializer.validated_data["token"]
-        if decode_any_token(raw).get(api_settings.TOKEN_TYPE_CLAIM) == RefreshToken.token_type:
+        token_type = decode_any_token(raw).get(api_settings.TOKEN_TYPE_CLAIM)
+        if token_type == RefreshToken.token_type:
             sessions.ensure_refresh_token_usable(sessions.decode_refresh_token(raw))
+        elif token_type == AccessToken.token_type:
+            access = decode_any_token(raw, AccessToken)
+            typed_user_id(access)
+            sessions.ensure_access_token_usable(access)
         else:
-            sessions.ensure_access_token_usable(decode_any_token(raw))
+            raise TokenRefused("Token has no known type.")
         return Response({})
 
 
-def decode_any_token(raw: str) -> UntypedToken:
-    """Return the verified token of any type, or raise TokenRefused."""
+def decode_any_token(raw: str, token_class=UntypedToken):
+    """Return the verified token (of any type, by default), or raise TokenRefused."""
     try:
-        return UntypedToken(raw)
+        return token_class(raw)
     except TokenError as error:
         raise TokenRefused(str(error)) from error
 

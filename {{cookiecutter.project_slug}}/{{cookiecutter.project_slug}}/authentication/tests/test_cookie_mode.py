@@ -1,8 +1,10 @@
 """httponly_cookie mode: cookie attributes, CSRF, rotation of the cookie, logout clearing it."""
 
+import json
+from datetime import timedelta
+
 import pytest
 from django.test import override_settings
-from rest_framework.test import APIClient
 
 from {{ cookiecutter.project_slug }}.authentication.cookies import COOKIE_PATH, cookie_name
 from {{ cookiecutter.project_slug }}.authentication.policy import session_policy
@@ -112,14 +114,47 @@ def test_logout_clears_the_cookie_and_revokes_its_token(signed_in):
     assert signed_in.refresh(old).status_code == 401
 
 
-def test_a_garbage_cookie_does_not_stop_a_fresh_login(api_client, user):
-    api_client.cookies[cookie_name()] = "garbage"
-    client = APIClient(enforce_csrf_checks=True)
-    client.cookies = api_client.cookies
+def post_with_cookies(session, cookie_header, path="/api/token/refresh/", body="{}"):
+    """POST with exactly this Cookie header (plus the CSRF cookie), as a browser holding them would."""
+    csrf = session.csrf_header()
+    cookie = f"{cookie_header}; csrftoken={session.client.cookies['csrftoken'].value}"
+    return session.client.generic("POST", path, body, content_type="application/json", HTTP_COOKIE=cookie, **csrf)
 
-    response = client.post(
-        "/api/token/", {"username": "alice", "password": "correct horse battery staple"}, format="json"
-    )
+
+def test_a_garbage_cookie_is_refused_with_401(signed_in):
+    response = post_with_cookies(signed_in, "refresh_token=garbage")
+
+    assert response.status_code == 401
+    assert response.json()["code"] == "token_not_valid"
+
+
+def test_of_two_refresh_cookies_the_first_one_counts(signed_in):
+    """Browsers send the cookie with the more specific path first (RFC 6265, 5.4)."""
+    valid = signed_in.refresh_token
+
+    garbage_first = post_with_cookies(signed_in, f"refresh_token=garbage; refresh_token={valid}")
+    valid_first = post_with_cookies(signed_in, f"refresh_token={valid}; refresh_token=garbage")
+
+    assert garbage_first.status_code == 401
+    assert valid_first.status_code == 200
+
+
+def test_a_refresh_cookie_sent_elsewhere_is_ignored(signed_in):
+    response = signed_in.client.generic("GET", "/api/me/", HTTP_COOKIE=f"refresh_token={signed_in.refresh_token}")
+
+    assert response.status_code == 401
+    assert response.json()["code"] == "not_authenticated"
+
+
+@pytest.mark.parametrize("stale", ["garbage", "a.b.c", "expired"])
+def test_a_stale_or_garbage_cookie_never_stops_a_fresh_login(signed_in, stale):
+    if stale == "expired":
+        token = RefreshToken(signed_in.refresh_token)
+        token.set_exp(lifetime=-timedelta(days=1))
+        stale = str(token)
+    credentials = json.dumps({"username": "alice", "password": "correct horse battery staple"})
+
+    response = post_with_cookies(signed_in, f"refresh_token={stale}", path="/api/token/", body=credentials)
 
     assert response.status_code == 200
     assert RefreshToken(refresh_cookie(response).value)

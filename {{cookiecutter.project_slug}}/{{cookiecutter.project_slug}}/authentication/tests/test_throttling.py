@@ -43,4 +43,3 @@ def test_the_limit_is_per_client_ip(auth, make_auth):
     )
 
     assert response.status_code == 200
-

@@ -1,0 +1,237 @@
+"""Bad input never reaches a 500: every auth endpoint and /api/me/ against a table of bad
+tokens, bodies, headers and cookies. Each answer is a 4xx JSON error with a stable code,
+and the stored tokens and sessions are left as they were."""
+
+import base64
+import hashlib
+import hmac
+import json
+
+import jwt
+import pytest
+from django.conf import settings
+
+from {{ cookiecutter.project_slug }}.authentication.models import TokenFamily
+from {{ cookiecutter.project_slug }}.authentication.policy import session_policy
+from {{ cookiecutter.project_slug }}.authentication.signing import token_backend
+
+COOKIE_MODE = settings.JWT_REFRESH_STORAGE == "httponly_cookie"
+ONE_MEGABYTE = "A" * (1024 * 1024)
+
+
+def b64(data) -> str:
+    raw = data if isinstance(data, bytes) else json.dumps(data).encode()
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+def claims_of(token: str) -> dict:
+    return jwt.decode(token, options={"verify_signature": False})
+
+
+def signed(claims: dict) -> str:
+    """Return these exact claims signed with the project's own key (iss/aud as given)."""
+    return jwt.encode(claims, token_backend().prepared_signing_key, algorithm=settings.SIMPLE_JWT["ALGORITHM"])
+
+
+def other_algorithm(claims: dict) -> str:
+    """Sign with an algorithm the project does not use: HS512 with its secret, or HS256 with its public key."""
+    if settings.SIMPLE_JWT["ALGORITHM"] == "HS256":
+        return jwt.encode(claims, settings.SIMPLE_JWT["SIGNING_KEY"], algorithm="HS512")
+    header = b64({"alg": "HS256", "typ": "JWT"})
+    signing_input = f"{header}.{b64(claims)}".encode()
+    key = settings.SIMPLE_JWT["VERIFYING_KEY"].encode()
+    return f"{signing_input.decode()}.{b64(hmac.new(key, signing_input, hashlib.sha256).digest())}"
+
+
+def with_claims(token: str, **changes) -> str:
+    claims = claims_of(token) | changes
+    return signed({key: value for key, value in claims.items() if value is not None})
+
+
+# Each bad token is built from a live session: (access, refresh) -> token.
+BAD_TOKENS = {
+    "empty": lambda a, r: "",
+    "not-three-segments": lambda a, r: "abc.def",
+    "bad-base64": lambda a, r: "!!!.@@@.###",
+    "bad-json-header": lambda a, r: f"{b64(b'{not json')}.{a.split('.')[1]}.{a.split('.')[2]}",
+    "bad-json-payload": lambda a, r: f"{a.split('.')[0]}.{b64(b'[1, 2')}.{a.split('.')[2]}",
+    "alg-none": lambda a, r: f"{b64({'alg': 'none', 'typ': 'JWT'})}.{a.split('.')[1]}.",
+    "wrong-signature": lambda a, r: a.rsplit(".", 1)[0] + "." + b64(b"not the signature"),
+    "other-algorithm": lambda a, r: other_algorithm(claims_of(a)),
+    "expired": lambda a, r: with_claims(a, exp=claims_of(a)["iat"] - 3600),
+    "not-yet-valid": lambda a, r: with_claims(a, nbf=claims_of(a)["iat"] + 3600),
+    "no-user-id": lambda a, r: with_claims(a, user_id=None),
+    "non-integer-user-id": lambda a, r: with_claims(a, user_id="not-a-number"),
+    "no-family": lambda a, r: with_claims(a, fam=None),
+    "no-token-type": lambda a, r: with_claims(a, token_type=None),
+    "one-megabyte": lambda a, r: ONE_MEGABYTE,
+}
+ACCESS_WHERE_REFRESH_EXPECTED = lambda a, r: a  # noqa: E731
+REFRESH_WHERE_ACCESS_EXPECTED = lambda a, r: r  # noqa: E731
+
+
+def stored_state() -> tuple:
+    """Return everything a bad request must not change."""
+    state = (TokenFamily.objects.count(), TokenFamily.objects.filter(revoked_at__isnull=False).count())
+    if session_policy().blacklist:
+        from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
+
+        state += (OutstandingToken.objects.count(), BlacklistedToken.objects.count())
+    return state
+
+
+def assert_clean_refusal(response, statuses=range(400, 500)) -> None:
+    """A 4xx with a JSON body carrying a string code, and nothing that looks like a traceback."""
+    assert response.status_code in statuses, (response.status_code, response.content[:300])
+    body = response.json()
+    assert isinstance(body.get("code"), str) and body["code"]
+    assert b"Traceback" not in response.content
+
+
+@pytest.fixture
+def session(signed_in):
+    signed_in.csrf_header()  # hold a CSRF token, as a page would, so CSRF is not what refuses
+    return signed_in
+
+
+def send_refresh_token(session, token):
+    """Present `token` to the refresh endpoint the way this storage mode carries it."""
+    return session.refresh(token)
+
+
+def send_bearer(session, path, token, method="get"):
+    return getattr(session.client, method)(path, HTTP_AUTHORIZATION=f"Bearer {token}", **session.csrf_header())
+
+
+@pytest.mark.parametrize(
+    "make_token", [*BAD_TOKENS.values(), ACCESS_WHERE_REFRESH_EXPECTED], ids=[*BAD_TOKENS, "access-token"]
+)
+def test_refresh_refuses_bad_tokens(session, make_token):
+    token = make_token(session.access, session.refresh_token)
+    before = stored_state()
+
+    response = send_refresh_token(session, token)
+
+    assert_clean_refusal(response)
+    assert stored_state() == before
+
+
+@pytest.mark.parametrize("make_token", BAD_TOKENS.values(), ids=BAD_TOKENS)
+def test_verify_refuses_bad_tokens(session, make_token):
+    before = stored_state()
+
+    response = session.client.post(
+        "/api/token/verify/", {"token": make_token(session.access, session.refresh_token)}, format="json"
+    )
+
+    assert_clean_refusal(response)
+    assert stored_state() == before
+
+
+@pytest.mark.parametrize(
+    "path, method", [("/api/me/", "get"), ("/api/auth/logout/", "post"), ("/api/auth/logout-all/", "post")]
+)
+@pytest.mark.parametrize(
+    "make_token", [*BAD_TOKENS.values(), REFRESH_WHERE_ACCESS_EXPECTED], ids=[*BAD_TOKENS, "refresh-token"]
+)
+def test_bearer_endpoints_refuse_bad_tokens_with_401(session, path, method, make_token):
+    before = stored_state()
+
+    response = send_bearer(session, path, make_token(session.access, session.refresh_token), method)
+
+    assert_clean_refusal(response, statuses={401})
+    assert stored_state() == before
+
+
+def test_a_blacklisted_refresh_token_is_refused_everywhere(session):
+    refresh_token = session.refresh_token
+    session.logout()
+    before = stored_state()
+
+    assert_clean_refusal(send_refresh_token(session, refresh_token), statuses={401})
+    assert_clean_refusal(session.client.post("/api/token/verify/", {"token": refresh_token}, format="json"))
+    assert stored_state() == before
+
+
+@pytest.mark.parametrize("change", ["delete", "deactivate"])
+def test_tokens_of_a_deleted_or_inactive_user_are_refused(session, user, change):
+    access, refresh_token = session.access, session.refresh_token
+    if change == "delete":
+        user.delete()
+    else:
+        user.is_active = False
+        user.save()  # through the model, as the admin does: that is what ends the sessions
+
+    assert_clean_refusal(send_refresh_token(session, refresh_token), statuses={401})
+    assert_clean_refusal(session.client.get("/api/me/", HTTP_AUTHORIZATION=f"Bearer {access}"), statuses={401})
+
+
+BAD_HEADERS = {
+    "token-scheme": "Token {access}",
+    "bearer-without-token": "Bearer",
+    "extra-spaces": "Bearer   {access}  x",
+    "two-tokens": "Bearer {access} {access}",
+    "lower-case-scheme": "bearer {access}",
+    "basic-scheme": "Basic YWxpY2U6cGFzc3dvcmQ=",
+    "empty": "",
+    "non-ascii": "Bearer tökén",
+}
+
+
+@pytest.mark.parametrize("header", BAD_HEADERS.values(), ids=BAD_HEADERS)
+@pytest.mark.parametrize(
+    "path, method", [("/api/me/", "get"), ("/api/auth/logout/", "post"), ("/api/auth/logout-all/", "post")]
+)
+def test_bad_authorization_headers_get_401(session, header, path, method):
+    before = stored_state()
+    call = getattr(session.client, method)
+
+    response = call(path, HTTP_AUTHORIZATION=header.format(access=session.access), **session.csrf_header())
+
+    assert_clean_refusal(response, statuses={401})
+    assert stored_state() == before
+
+
+BODY_ENDPOINTS = ["/api/token/", "/api/token/verify/"] + ([] if COOKIE_MODE else ["/api/token/refresh/"])
+BAD_BODIES = {
+    "not-json": ("{'username': ", "application/json"),
+    "json-list": (json.dumps(["alice", "password"]), "application/json"),
+    "json-string": (json.dumps("alice"), "application/json"),
+    "json-number": ("42", "application/json"),
+    "json-null": ("null", "application/json"),
+    "empty-object": ("{}", "application/json"),
+    "wrong-field-types": (
+        json.dumps({"username": ["a"], "password": {"x": 1}, "token": 5, "refresh": []}),
+        "application/json",
+    ),
+    "extra-fields": (
+        json.dumps({"username": "alice", "password": "x", "token": "t", "refresh": "r", "admin": True}),
+        "application/json",
+    ),
+    "form-encoded": ("username=alice&password=x", "application/x-www-form-urlencoded"),
+    "plain-text": ("alice:password", "text/plain"),
+    "one-megabyte": (json.dumps({"username": ONE_MEGABYTE, "password": "x"}), "application/json"),
+    "nul-bytes": (
+        json.dumps({"username": "al\u0000ice", "password": "x\u0000", "token": "a\u0000"}),
+        "application/json",
+    ),
+}
+
+
+@pytest.mark.parametrize("body, content_type", BAD_BODIES.values(), ids=BAD_BODIES)
+@pytest.mark.parametrize("path", BODY_ENDPOINTS)
+def test_bad_bodies_get_a_clean_4xx(session, path, body, content_type):
+    before = stored_state()
+
+    response = session.client.generic("POST", path, body, content_type=content_type)
+
+    assert_clean_refusal(response)
+    assert stored_state() == before
+
+
+@pytest.mark.parametrize("username, password", [("ålice", "pässwörd"), ("alice", "🔑" * 50), ("☃", "☃")])
+def test_unicode_credentials_are_refused_like_any_wrong_password(session, username, password):
+    response = session.client.post("/api/token/", {"username": username, "password": password}, format="json")
+
+    assert_clean_refusal(response, statuses={401})
+    assert response.json()["code"] == "no_active_account"
