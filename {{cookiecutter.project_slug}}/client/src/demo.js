@@ -22,7 +22,9 @@ const client = createAuthClient({ refreshStorage });
 function render(state) {
   const signedIn = state.status === "signed_in";
   byId("status").textContent = state.status;
-  byId("reason").textContent = state.reason ? `(${state.reason})` : "";
+  // refresh_token_missing after restore() only means there was no session to resume.
+  const news = state.reason && state.reason !== "refresh_token_missing";
+  byId("reason").textContent = news ? `(${state.reason})` : "";
   byId("login-form").hidden = signedIn;
   byId("signed-in").hidden = !signedIn;
   byId("refresh-count").textContent = String(state.refreshCount);

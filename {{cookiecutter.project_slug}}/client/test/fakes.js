@@ -72,7 +72,7 @@ export function gate() {
 /**
  * A fake API with the server contract's behaviour: tokens with a lifetime, rotation, reuse
  * detection in local_storage mode, the CSRF check in cookie mode, and a protected /api/me/.
- * `serverClock` may run apart from the client's clock to model skew.
+ * `serverNow` may run apart from the client's clock to model skew.
  */
 export function fakeServer({ mode = "httponly_cookie", lifetimeS = 300, serverNow = () => START, sendExpiresIn = true } = {}) {
   const calls = [];
@@ -118,6 +118,7 @@ export function fakeServer({ mode = "httponly_cookie", lifetimeS = 300, serverNo
       };
       call.json = typeof init.body === "string" ? safeParse(init.body) : undefined;
       calls.push(call);
+      await new Promise((resolve) => setImmediate(resolve)); // a network round trip is never instant
       const route = server.override.get(call.path) ?? routes[call.path];
       if (!route) return json(404, { detail: "Not found.", code: "not_found" });
       return route(call);

@@ -7,12 +7,17 @@
  * within a tab by sharing one promise, across tabs by a Web Lock, and every tab adopts the
  * tokens another tab obtained, announced over a BroadcastChannel.
  *
- * Cross-tab messages (all plain objects, structured-clone safe):
+ * Cross-tab messages (plain objects, structured-clone safe):
  *   { type: "tokens", access, receivedAt, lifetimeMs, refreshCount, refresh? }
  *       after a login or refresh, and in answer to "token_request"; `refresh` only in
  *       local_storage mode. Adopted when newer (receivedAt) than what the tab holds.
  *   { type: "signed_out", reason }   after a logout or a refused refresh: every tab signs out.
  *   { type: "token_request" }        a new tab asks for the current tokens before refreshing.
+ *   { type: "refreshing" }           a tab holding the lock is about to refresh; its outcome
+ *       ("tokens", "signed_out" or "refresh_failed") follows. A tab that gets the lock while
+ *       that outcome is still on its way waits for it (briefly) instead of refreshing again:
+ *       lock grants and channel messages are not ordered with respect to each other.
+ *   { type: "refresh_failed" }       the announced refresh failed transiently; others may retry.
  */
 
 import { AuthError, errorFromResponse } from "./errors.js";
@@ -104,6 +109,7 @@ export function createAuthClient(options) {
       ? storageCarrier(options.storage ?? globalThis.localStorage, config.storageKey)
       : cookieCarrier(config.getCookie, config.csrfCookieName);
   const withRefreshLock = lockRunner(config.locks, `${config.channelName}:refresh`);
+  const peerRefresh = announcedRefresh();
   const channel = openChannel(config.BroadcastChannel, config.channelName, onMessage);
 
   /** @type {Session | null} */
@@ -136,7 +142,14 @@ export function createAuthClient(options) {
 
   function emit() {
     const state = getState();
-    for (const listener of [...listeners]) listener(state);
+    for (const listener of [...listeners]) {
+      try {
+        listener(state);
+      } catch (error) {
+        // A faulty listener must not cut a sign-out or an adoption short; report it apart.
+        reportError(error);
+      }
+    }
   }
 
   /** @param {AuthListener} listener */
@@ -225,23 +238,35 @@ export function createAuthClient(options) {
   }
 
   /**
-   * Refresh under the cross-tab lock. A network error or a 5xx rejects and keeps the session
-   * (worth retrying later); any 4xx means the session is over.
+   * Refresh under the cross-tab lock. A network error, a 5xx or a 429 rejects and keeps the
+   * session (worth retrying later); any other 4xx means the session is over.
    * @param {string | null} staleAccess
    */
   function refreshOnce(staleAccess) {
     const startEpoch = epoch;
     return withRefreshLock(async () => {
-      if (epoch !== startEpoch) return; // signed out or in again while waiting for the lock
+      await peerRefreshOutcome();
+      if (epoch !== startEpoch) return; // signed out or in again meanwhile
       // Another tab refreshed while we waited for the lock, and we adopted its tokens.
       if (session && session.access !== staleAccess && !needsRefresh()) return;
-      const response = await config.fetch(config.endpoints.refresh, jsonPost(carrier.body(), carrier.headers()));
-      if (epoch !== startEpoch) return;
-      if (response.ok) return startSession(await response.json(), (session?.refreshCount ?? 0) + 1);
-      const error = await errorFromResponse(response);
-      if (!error.transient) signOut(error.code);
-      throw error;
+      channel.post({ type: "refreshing" });
+      try {
+        await requestTokens(startEpoch);
+      } catch (error) {
+        channel.post({ type: "refresh_failed" });
+        throw error;
+      }
     });
+  }
+
+  /** @param {number} startEpoch */
+  async function requestTokens(startEpoch) {
+    const response = await config.fetch(config.endpoints.refresh, jsonPost(carrier.body(), carrier.headers()));
+    if (epoch !== startEpoch) return; // a logout or login overtook us: this answer is void
+    if (response.ok) return startSession(await response.json(), (session?.refreshCount ?? 0) + 1);
+    const error = await errorFromResponse(response);
+    if (!error.transient) signOut(error.code);
+    throw error;
   }
 
   /**
@@ -363,11 +388,32 @@ export function createAuthClient(options) {
 
   /** @param {any} message */
   function onMessage(message) {
-    if (message?.type === "tokens") adoptPeerTokens(message);
-    else if (message?.type === "signed_out" && session) signOut("other_tab", { broadcast: false });
-    else if (message?.type === "token_request" && session && hasUsableToken()) {
-      channel.post(tokensMessage(session, undefined));
+    switch (message?.type) {
+      case "tokens":
+        adoptPeerTokens(message);
+        return peerRefresh.conclude();
+      case "signed_out":
+        peerRefresh.conclude();
+        if (session) signOut("other_tab", { broadcast: false });
+        return;
+      case "refresh_failed":
+        return peerRefresh.conclude();
+      case "refreshing":
+        return peerRefresh.begin();
+      case "token_request":
+        if (session && hasUsableToken()) channel.post(tokensMessage(session, undefined));
     }
+  }
+
+  /** Wait, at most peerWaitMs, for the outcome of a refresh another tab announced. */
+  async function peerRefreshOutcome() {
+    const outcome = peerRefresh.pending();
+    if (!outcome) return;
+    /** @type {any} */
+    let wait;
+    await Promise.race([outcome, new Promise((resolve) => (wait = config.setTimeout(resolve, config.peerWaitMs)))]);
+    config.clearTimeout(wait);
+    peerRefresh.conclude(); // arrived, or the tab died mid-refresh: either way stop waiting
   }
 
   /** @param {any} message */
@@ -448,6 +494,18 @@ function resolveOptions(options) {
 }
 
 /**
+ * Report an error the way an uncaught one would be, without unwinding the caller.
+ * @param {unknown} error
+ */
+function reportError(error) {
+  if (typeof globalThis.reportError === "function") globalThis.reportError(error);
+  else
+    queueMicrotask(() => {
+      throw error;
+    });
+}
+
+/**
  * @template T
  * @param {T | undefined} value
  * @param {T} fallback
@@ -489,6 +547,29 @@ function expiresAt(session) {
 function refreshDueAt(session, marginMs) {
   if (session.lifetimeMs === null) return null;
   return session.receivedAt + session.lifetimeMs - Math.min(marginMs, session.lifetimeMs / 4);
+}
+
+/**
+ * Tracks a refresh another tab announced ("refreshing") until its outcome arrives.
+ * @returns {{ begin(): void, conclude(): void, pending(): Promise<void> | null }}
+ */
+function announcedRefresh() {
+  /** @type {{ promise: Promise<void>, resolve: () => void } | null} */
+  let current = null;
+  return {
+    begin() {
+      if (current) return;
+      /** @type {() => void} */
+      let resolve = noop;
+      const promise = new Promise((settle) => (resolve = () => settle(undefined)));
+      current = { promise, resolve };
+    },
+    conclude() {
+      current?.resolve();
+      current = null;
+    },
+    pending: () => current?.promise ?? null,
+  };
 }
 
 /**

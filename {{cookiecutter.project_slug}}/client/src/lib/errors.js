@@ -14,11 +14,16 @@ export class AuthError extends Error {
     this.status = status;
     this.code = code;
     this.errors = errors;
+    /** @type {number | null} Seconds the server asked to wait (Retry-After), if it said. */
+    this.retryAfter = null;
   }
 
-  /** True for a 5xx: the server failed, the session may well be fine, so retrying later makes sense. */
+  /**
+   * True when the failure says nothing about the session, so retrying later makes sense:
+   * a 5xx, a 429 (the server's per-client throttle) or a 408.
+   */
   get transient() {
-    return this.status >= 500;
+    return this.status >= 500 || this.status === 429 || this.status === 408;
   }
 }
 
@@ -33,5 +38,8 @@ export async function errorFromResponse(response) {
   const body = await response.json().catch(() => ({}));
   const code = typeof body?.code === "string" ? body.code : `http_${response.status}`;
   const detail = typeof body?.detail === "string" ? body.detail : response.statusText || `HTTP ${response.status}`;
-  return new AuthError(response.status, code, detail, body?.errors);
+  const error = new AuthError(response.status, code, detail, body?.errors);
+  const retryAfter = Number.parseInt(response.headers.get("Retry-After") ?? "", 10);
+  error.retryAfter = Number.isFinite(retryAfter) ? retryAfter : null;
+  return error;
 }

@@ -1,0 +1,49 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+
+import { createAuthClient, projectDefaults } from "../src/index.js";
+import { decodeJwtPayload, jwtLifetimeMs } from "../src/lib/jwt.js";
+import { fakeClock, fakeServer, makeJwt } from "./fakes.js";
+
+test("the project defaults name the API's endpoints", () => {
+  assert.deepEqual(projectDefaults.endpoints, {
+    obtain: "/api/token/",
+    refresh: "/api/token/refresh/",
+    logout: "/api/auth/logout/",
+    logoutAll: "/api/auth/logout-all/",
+  });
+  assert.ok(Object.isFrozen(projectDefaults) && Object.isFrozen(projectDefaults.endpoints));
+});
+
+test("createAuthClient from index.js uses the project's endpoints, which options override one by one", async () => {
+  const server = fakeServer({ mode: "local_storage" });
+  const clock = fakeClock();
+  const routed = [];
+  const client = createAuthClient({
+    refreshStorage: "local_storage", // the template's config.js is not rendered here
+    endpoints: { logout: "/api/custom-logout/" },
+    fetch: (input, init) => {
+      routed.push(String(input));
+      return server.fetch(String(input).replace("custom-logout", "auth/logout"), init);
+    },
+    storage: { getItem: () => "refresh-1", setItem() {}, removeItem() {} },
+    now: clock.now,
+    setTimeout: clock.setTimeout,
+    clearTimeout: clock.clearTimeout,
+    locks: null,
+    BroadcastChannel: null,
+  });
+  await client.login({ username: "demo", password: "secret" });
+  await client.logout();
+  assert.deepEqual(routed, ["/api/token/", "/api/custom-logout/"]);
+  client.dispose();
+});
+
+test("JWT payloads decode, base64url and UTF-8 included", () => {
+  const token = makeJwt({ name: "Zoë ✓", iat: 100, exp: 400, pad: "??>>" });
+  assert.deepEqual(decodeJwtPayload(token), { name: "Zoë ✓", iat: 100, exp: 400, pad: "??>>" });
+  assert.equal(jwtLifetimeMs(token), 300_000);
+  assert.equal(decodeJwtPayload("not a jwt"), null);
+  assert.equal(decodeJwtPayload("a.%%%.c"), null);
+  assert.equal(jwtLifetimeMs(makeJwt({ exp: 400 })), null);
+});
