@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 {%- if cookiecutter.signing_algorithm == "RS256" %}
 
 from {{ cookiecutter.project_slug }}.authentication.jwks import JwksView
@@ -12,6 +13,8 @@ urlpatterns = [
 {%- if cookiecutter.signing_algorithm == "RS256" %}
     path(".well-known/jwks.json", JwksView.as_view(), name="jwks"),
 {%- endif %}
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     path("api/", include("{{ cookiecutter.project_slug }}.authentication.urls")),
     path("api/", include("{{ cookiecutter.project_slug }}.demo.api_urls")),
     path("", include("{{ cookiecutter.project_slug }}.demo.urls")),

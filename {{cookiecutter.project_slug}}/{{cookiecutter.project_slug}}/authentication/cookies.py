@@ -5,6 +5,7 @@ https://developer.mozilla.org/en-US/docs/Web/HTTP/Cookies#restrict_access_to_coo
 
 from django.conf import settings
 from django.middleware.csrf import CsrfViewMiddleware
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework.exceptions import PermissionDenied
 
 from .exceptions import RefreshTokenMissing
@@ -57,6 +58,25 @@ def enforce_csrf(request) -> None:
 
 class CookieTransport:
     """httponly_cookie mode: the refresh token travels in an HttpOnly, SameSite cookie."""
+
+    # How the OpenAPI schema describes what the refresh and logout requests carry.
+    request_schema = None
+    schema_parameters = [
+        OpenApiParameter(
+            "X-CSRFToken",
+            str,
+            OpenApiParameter.HEADER,
+            required=True,
+            description="The value of the csrftoken cookie (Django's CSRF protection).",
+        ),
+        OpenApiParameter(
+            COOKIE_NAME,
+            str,
+            OpenApiParameter.COOKIE,
+            description="The refresh token, set by POST /api/token/ as an HttpOnly cookie (named "
+            "__Secure-refresh_token when Secure). The browser sends it to /api/token/refresh/ only.",
+        ),
+    ]
 
     def read(self, request) -> str:
         """Return the refresh token from the cookie, after the CSRF check."""

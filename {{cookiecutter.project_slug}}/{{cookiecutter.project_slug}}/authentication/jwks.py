@@ -9,6 +9,8 @@ import json
 from functools import cache
 
 from django.conf import settings
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
 from jwt.algorithms import RSAAlgorithm
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -36,6 +38,7 @@ def jwks() -> dict:
     return {"keys": [jwk]}
 
 
+@extend_schema(responses={200: OpenApiTypes.OBJECT}, summary="The public signing key (JWKS)")
 class JwksView(APIView):
     """GET the public signing key as a JSON Web Key Set; public, cacheable."""
 

@@ -46,3 +46,15 @@ class VerifySerializer(StrictSerializer):
     """Any token, to check its signature, expiry and revocation."""
 
     token = serializers.CharField(max_length=MAX_TOKEN_LENGTH)
+
+
+class TokenResponseSerializer(serializers.Serializer):
+    """What signing in and refreshing answer."""
+
+    access = serializers.CharField(help_text="The access token: send it as `Authorization: Bearer <access>`.")
+    expires_in = serializers.IntegerField(help_text="Seconds the access token lives, from now.")
+    refresh = serializers.CharField(
+        required=False,
+        help_text="local_storage mode only: the new refresh token, when one was issued. "
+        "In httponly_cookie mode it is set as a cookie instead and never appears here.",
+    )

@@ -15,6 +15,10 @@ from .tokens import FAMILY_CLAIM, typed_user_id
 class BodyTransport:
     """local_storage mode: the refresh token travels in JSON bodies, as in stock simplejwt."""
 
+    # How the OpenAPI schema describes what the refresh and logout requests carry.
+    request_schema = RefreshTokenSerializer
+    schema_parameters = []
+
     def read(self, request) -> str:
         """Return the refresh token sent with the request."""
         serializer = RefreshTokenSerializer(data=request.data)

@@ -5,6 +5,7 @@ refresh token in a body or a cookie.
 """
 
 from django.middleware.csrf import get_token
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
@@ -15,7 +16,7 @@ from rest_framework_simplejwt.tokens import UntypedToken
 
 from . import sessions
 from .exceptions import TokenRefused
-from .serializers import LoginSerializer, VerifySerializer
+from .serializers import LoginSerializer, TokenResponseSerializer, VerifySerializer
 from .throttling import AuthRateThrottle
 from .tokens import AccessToken, RefreshToken, typed_user_id
 from .transport import refresh_transport
@@ -42,6 +43,7 @@ class PublicTokenView(APIView):
         return 'Bearer realm="api"'
 
 
+@extend_schema(request=LoginSerializer, responses={200: TokenResponseSerializer})
 class ObtainTokenView(PublicTokenView):
     """POST username and password; get an access token and a refresh token."""
 
@@ -54,6 +56,11 @@ class ObtainTokenView(PublicTokenView):
         return token_response(request, sessions.start_session(serializer.validated_data["user"]))
 
 
+@extend_schema(
+    request=refresh_transport().request_schema,
+    parameters=refresh_transport().schema_parameters,
+    responses={200: TokenResponseSerializer},
+)
 class RefreshTokenView(PublicTokenView):
     """POST a refresh token (body or cookie); get a new access token, and with rotation a new refresh token."""
 
@@ -65,6 +72,7 @@ class RefreshTokenView(PublicTokenView):
         return token_response(request, sessions.refresh_session(raw))
 
 
+@extend_schema(request=VerifySerializer, responses={200: inline_serializer("Verified", fields={})})
 class VerifyTokenView(PublicTokenView):
     """POST any token; 200 if it is valid, unexpired and its session not revoked.
 
@@ -96,6 +104,11 @@ def decode_any_token(raw: str, token_class=UntypedToken):
         raise TokenRefused(str(error)) from error
 
 
+@extend_schema(
+    request=refresh_transport().request_schema,
+    parameters=refresh_transport().schema_parameters,
+    responses={205: OpenApiResponse(description="Logged out; nothing to return.")},
+)
 class LogoutView(APIView):
     """POST to end the caller's own session: its refresh token is blacklisted and stops working."""
 
@@ -109,6 +122,7 @@ class LogoutView(APIView):
         return response
 
 
+@extend_schema(request=None, responses={205: OpenApiResponse(description="Every session ended.")})
 class LogoutAllView(APIView):
     """POST to end every session of the caller, on every device."""
 

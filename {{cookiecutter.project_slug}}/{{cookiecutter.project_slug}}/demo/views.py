@@ -4,10 +4,20 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.generic import TemplateView
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 
+class MeSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+    claims = serializers.DictField(help_text="The user fields copied into the token (JWT_CUSTOM_CLAIMS).")
+    expires_at = serializers.IntegerField(help_text="When the access token expires, in seconds since the epoch.")
+
+
+@extend_schema(responses={200: MeSerializer})
 class MeView(APIView):
     """GET the signed-in user's id, username and token claims (requires an access token).
 

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    """What the whole API shares: error shape, parsers, the OpenAPI schema, test support."""
+
+    name = "{{ cookiecutter.project_slug }}.core"
+    label = "core"
+
+    def ready(self) -> None:
+        from . import openapi  # noqa: F401  (registers the schema extensions)
