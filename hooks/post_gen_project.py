@@ -88,6 +88,20 @@ def write_env_file(answers: dict, root: Path) -> None:
     env_file.chmod(0o600)
 
 
+# Machine-specific context cookiecutter adds, not answers: left out of the record.
+NOT_ANSWERS = ("_output_dir", "_repo_dir", "_checkout")
+
+
+def answers_record(answers: dict) -> str:
+    """Return the answers as a cookiecutter replay file, to re-render or update the project."""
+    record = {key: value for key, value in answers.items() if key not in NOT_ANSWERS}
+    return json.dumps({"cookiecutter": record}, indent=2, sort_keys=True) + "\n"
+
+
+def record_answers(answers: dict, root: Path) -> None:
+    (root / ".cookiecutter.json").write_text(answers_record(answers))
+
+
 def generate_keys(answers: dict, root: Path) -> None:
     """Write an RS256 key pair into keys/, with the project's own generator or openssl."""
     module = f"{answers['project_slug']}.authentication.keys"
@@ -193,6 +207,7 @@ def steps_for(answers: dict) -> list:
     steps = [
         ("Removing files these answers do not need", prune_files),
         ("Writing .env with fresh secrets", write_env_file),
+        ("Recording the answers in .cookiecutter.json", record_answers),
     ]
     if answers["signing_algorithm"] == "RS256":
         steps.append(("Generating the RS256 key pair in keys/", generate_keys))

@@ -1,6 +1,7 @@
 """Bake every combination in the matrix and check the result without running its tests."""
 
 import json
+import re
 import sys
 import tomllib
 
@@ -152,3 +153,46 @@ def test_postgresql_projects_keep_connections(project):
     settings_text = (path / "config" / "settings" / "base.py").read_text()
     assert "CONN_MAX_AGE" in settings_text
     assert "CONN_HEALTH_CHECKS" in settings_text
+
+
+def test_recorded_answers_re_render_the_same_project(tmp_path):
+    """`cookiecutter --replay-file .cookiecutter.json` gives the same project back (fresh secrets aside)."""
+    from .conftest import TEMPLATE, bake
+
+    first = bake(tmp_path / "first", {"refresh_token_storage": "local_storage", "jwt_issuer": "https://id.example"})
+    again = run(
+        [
+            sys.executable,
+            "-m",
+            "cookiecutter",
+            "--replay-file",
+            str(first / ".cookiecutter.json"),
+            "--output-dir",
+            str(tmp_path / "again"),
+            str(TEMPLATE),
+        ],
+        cwd=tmp_path,
+    )
+    assert again.returncode == 0, again.stderr
+
+    second = tmp_path / "again" / first.name
+    differing = [
+        str(path.relative_to(first))
+        for path in sorted(first.rglob("*"))
+        if path.is_file() and path.read_bytes() != (second / path.relative_to(first)).read_bytes()
+    ]
+    assert differing == [".env"]
+
+
+def test_every_environment_variable_is_documented_in_env_example(project):
+    path, _ = project
+    settings_code = "\n".join(
+        file.read_text() for file in (path / "config" / "settings").glob("*.py") if file.name != "test.py"
+    )
+    read = set(re.findall(r'env(?:\.\w+)?\(\s*f?"([A-Z][A-Z0-9_]+)"', settings_code))
+    read |= {f"{name}_FILE" for name in re.findall(r'read_pem\("([A-Z_]+)"\)', settings_code)}
+    read |= set(re.findall(r'read_pem\("([A-Z_]+)"\)', settings_code))
+    documented = set(re.findall(r"^#? ?([A-Z][A-Z0-9_]+)=", (path / ".env.example").read_text(), re.MULTILINE))
+
+    assert read, "expected settings to read the environment"
+    assert read - documented == set()
