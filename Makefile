@@ -43,13 +43,23 @@ lint: $(VENV)/.installed ## Lint the hooks and the template tests
 
 demo: $(VENV)/.installed ## Render the template with defaults, set it up and serve it on 127.0.0.1:8000
 	@rm -rf $(DEMO) && mkdir -p $(BUILD)
-	@echo "==> Rendering the template with its defaults into $(DEMO)"
+	@echo "==> [1/4] Rendering the template with its defaults into $(DEMO)"
 	$(BIN)/cookiecutter --no-input --output-dir $(BUILD) . setup_environment=no
-	@echo "==> Installing the generated project"
+	@echo "==> [2/4] Installing the generated project into $(DEMO)/.venv (a minute or two)"
 	cd $(DEMO) && $(MAKE) --no-print-directory install PYTHON=$(CURDIR)/$(BIN)/python
+	@echo "==> [3/4] Migrating the embedded SQLite database and creating the demo user"
 	cd $(DEMO) && $(MAKE) --no-print-directory demo-user
 	@echo ""
-	@echo "==> Serving http://127.0.0.1:8000/  (sign in as demo / demo-password; Ctrl-C stops)"
+	@echo "==> [4/4] Serving the demo"
+	@echo "    Open   http://127.0.0.1:8000/          (the demo page; Swagger UI at /api/docs/)"
+	@echo "    Sign in as   demo / demo-password"
+	@echo "    Try the API with curl:"
+	@echo "      curl -s -c /tmp/demo-cookies.txt -H 'Content-Type: application/json' \\"
+	@echo "        -d '{\"username\": \"demo\", \"password\": \"demo-password\"}' http://127.0.0.1:8000/api/token/"
+	@echo "      curl -s -H \"Authorization: Bearer <access from above>\" http://127.0.0.1:8000/api/me/"
+	@echo "    (refresh and logout: see 'Calling the API with curl' in $(DEMO)/README.md)"
+	@echo "    Ctrl-C stops the server."
+	@echo ""
 	cd $(DEMO) && $(MAKE) --no-print-directory run
 
 clean: ## Remove the build folder and virtualenvs
