@@ -2,7 +2,9 @@
 .DEFAULT_GOAL := help
 PYTHON ?= python3
 # Python 3.12 (for Django 6.x), if this machine has one: on PATH or in pyenv.
-PYTHON312 ?= $(shell command -v python3.12 2>/dev/null || ls -d $$HOME/.pyenv/versions/3.12*/bin/python3.12 2>/dev/null | tail -n 1)
+# (pyenv's shim on PATH may exist without working, so each candidate is tried.)
+PYTHON312 ?= $(shell for p in $$HOME/.pyenv/versions/3.12*/bin/python3.12 $$(command -v python3.12); do \
+	"$$p" -c "" 2>/dev/null && { echo "$$p"; break; }; done)
 VENV := .venv
 BIN := $(VENV)/bin
 BUILD := build

@@ -69,3 +69,7 @@ MATRIX = {
 
 # Bakes whose generated test suite needs the PostgreSQL server.
 NEEDS_POSTGRESQL = {name for name, answers in MATRIX.items() if answers.get("database") == "postgresql"}
+
+# Bakes whose whole suite runs, live servers and browsers included: both storage modes,
+# both databases, rotation on and off.
+FULL_SUITE = {"defaults", "storage:local-rotate:no-blacklist:no", "alg:RS256-db:postgresql"}

@@ -9,17 +9,22 @@ from django.contrib.auth import get_user_model
 from rest_framework.test import APIClient
 
 from {{ cookiecutter.project_slug }}.authentication.policy import session_policy
-from {{ cookiecutter.project_slug }}.core.testing import LiveDatabase, LiveServer, prepare_database, server_env
+from {{ cookiecutter.project_slug }}.core.testing import UNTHROTTLED, LiveDatabase, LiveServer, prepare_database, server_env
 
 PASSWORD = "correct horse battery staple"
 COOKIE_MODE = settings.JWT_REFRESH_STORAGE == "httponly_cookie"
 
 
 @pytest.fixture(autouse=True)
-def fresh_policy_and_cache():
-    """Each test starts with the policy of its settings and an empty cache."""
+def fresh_policy_and_cache(settings):
+    """Each test starts with the policy of its settings, an empty cache and no throttling.
+
+    Throttles have tests of their own, which set their rates; elsewhere the generated
+    rates (say 5/s) would only make tests fail for the wrong reason.
+    """
     from django.core.cache import cache
 
+    settings.JWT_THROTTLE_RATES = {"login": UNTHROTTLED, "refresh": UNTHROTTLED}
     session_policy.cache_clear()
     cache.clear()
     yield

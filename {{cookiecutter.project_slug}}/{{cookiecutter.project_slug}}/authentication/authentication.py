@@ -7,7 +7,7 @@ from .exceptions import TokenRefused
 from .policy import session_policy
 from .serializers import MAX_TOKEN_LENGTH
 from .sessions import ensure_access_token_usable
-from .tokens import typed_user_id
+from .tokens import family_of, typed_user_id
 
 
 class ClaimsUser(TokenUser):
@@ -44,6 +44,7 @@ class JWTAuthentication(authentication.JWTAuthentication):
 
     def get_user(self, validated_token):
         user_id = typed_user_id(validated_token)
+        family_of(validated_token)  # every token this project issues names its session
         if not session_policy().revoke_access_on_logout:
             return super().get_user(validated_token)
         ensure_access_token_usable(validated_token)

@@ -16,7 +16,7 @@ from . import blacklist, revocation
 from .exceptions import SessionExpired, SessionRevoked, TokenBlacklisted, TokenRefused, TokenReused, UserInactive
 from .models import TokenFamily
 from .policy import session_policy
-from .tokens import FAMILY_CLAIM, AccessToken, RefreshToken, cap_expiry, typed_user_id, user_claims
+from .tokens import AccessToken, RefreshToken, cap_expiry, family_of, typed_user_id, user_claims
 
 
 @dataclass(frozen=True)
@@ -111,8 +111,7 @@ def ensure_refresh_token_usable(token: RefreshToken) -> TokenFamily:
 
 def ensure_access_token_usable(token) -> None:
     """Refuse an access token whose session has been revoked (the cache's record)."""
-    family_id = token.get(FAMILY_CLAIM)
-    if not isinstance(family_id, str) or revocation.is_family_revoked(family_id):
+    if revocation.is_family_revoked(family_of(token)):
         raise SessionRevoked()
 
 

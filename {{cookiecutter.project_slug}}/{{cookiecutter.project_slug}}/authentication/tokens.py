@@ -25,6 +25,14 @@ def typed_user_id(token: tokens.Token):
         raise TokenRefused("Token contained no recognizable user identification.") from error
 
 
+def family_of(token: tokens.Token) -> str:
+    """Return the session family the token names, or raise TokenRefused: every token we issue has one."""
+    family_id = token.get(FAMILY_CLAIM)
+    if not isinstance(family_id, str) or not family_id:
+        raise TokenRefused("Token names no session.")
+    return family_id
+
+
 def user_claims(user) -> dict:
     """Return the configured user fields to copy into tokens."""
     return {name: getattr(user, name) for name in session_policy().custom_claims}

@@ -6,10 +6,10 @@ One interface, two carriers: JSON bodies (local_storage mode, below) or an HttpO
 
 from django.conf import settings
 
-from .exceptions import SessionRevoked, TokenNotOwned
+from .exceptions import TokenNotOwned
 from .serializers import RefreshTokenSerializer
 from .sessions import decode_refresh_token
-from .tokens import FAMILY_CLAIM, typed_user_id
+from .tokens import family_of, typed_user_id
 
 
 class BodyTransport:
@@ -43,10 +43,7 @@ class BodyTransport:
 
 def access_token_family(request) -> str:
     """Return the session family of the access token that authenticated this request."""
-    family_id = request.auth.get(FAMILY_CLAIM) if request.auth is not None else None
-    if not family_id:
-        raise SessionRevoked()
-    return family_id
+    return family_of(request.auth)
 
 
 def refresh_transport():

@@ -6,6 +6,7 @@ server: these start gunicorn on 127.0.0.1 with a database of their own.
 
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -23,6 +24,7 @@ from django.conf import settings
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 DEMO_PASSWORD = "correct horse battery staple"
+UNTHROTTLED = "100000/minute"
 
 
 def free_port() -> int:
@@ -93,15 +95,40 @@ def run_postgres_admin(statement: str) -> None:
         connection.execute(statement)
 
 
+# Where a live server writes its access log when its environment names a file here; the
+# start_server fixture passes keyword arguments as environment, so start_server(**{...}) asks.
+ACCESS_LOG_VARIABLE = "LIVE_SERVER_ACCESS_LOG"
+# gunicorn's default access-log line: ... "GET /path HTTP/1.1" 200 ...
+ACCESS_LOG_LINE = re.compile(r'"(?P<method>[A-Z]+) (?P<path>[^ "?]+)[^ "]* HTTP/[0-9.]+" (?P<status>[0-9]{3}) ')
+
+
+@dataclass(frozen=True)
+class LoggedRequest:
+    """One line of a live server's access log."""
+
+    method: str
+    path: str
+    status: int
+
+
 @dataclass
 class LiveServer:
-    """A gunicorn process serving this project on 127.0.0.1."""
+    """A gunicorn process serving this project on 127.0.0.1.
+
+    With `access_log` (or LIVE_SERVER_ACCESS_LOG in `env`) gunicorn logs every request
+    there, so tests can count what reached the server, e.g. refreshes across browser tabs.
+    """
 
     env: dict
     workers: int = 2
     threads: int = 8
     port: int = field(default_factory=free_port)
     process: subprocess.Popen | None = None
+    access_log: Path | None = None
+
+    def __post_init__(self) -> None:
+        if self.access_log is None and self.env.get(ACCESS_LOG_VARIABLE):
+            self.access_log = Path(self.env[ACCESS_LOG_VARIABLE])
 
     @property
     def url(self) -> str:
@@ -110,6 +137,8 @@ class LiveServer:
     def start(self) -> "LiveServer":
         command = [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{self.port}"]
         command += ["--workers", str(self.workers), "--threads", str(self.threads), "--log-level", "warning"]
+        if self.access_log is not None:
+            command += ["--access-logfile", str(self.access_log)]
         self.process = subprocess.Popen(command, cwd=PROJECT_DIR, env=self.env)
         self.wait_until_ready()
         return self
@@ -128,9 +157,32 @@ class LiveServer:
         raise RuntimeError("the server did not start in time")
 
     def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGINT)  # gunicorn's quick shutdown
-            self.process.wait(timeout=20)
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.send_signal(signal.SIGINT)  # gunicorn's quick shutdown
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()  # a loaded machine can be slow to stop; never leave it running
+            self.process.wait(timeout=10)
+
+    def logged_requests(self) -> list[LoggedRequest]:
+        """Return the requests the server has answered so far, from its access log, oldest first."""
+        if self.access_log is None:
+            raise RuntimeError(f"start the server with access_log (or {ACCESS_LOG_VARIABLE}) to read its requests")
+        if not self.access_log.exists():
+            return []
+        lines = self.access_log.read_text(errors="replace").splitlines()
+        matches = (ACCESS_LOG_LINE.search(line) for line in lines)
+        return [LoggedRequest(m["method"], m["path"], int(m["status"])) for m in matches if m]
+
+    def count_requests(self, method: str, path: str, status: int | None = None) -> int:
+        """Return how many `method path` requests the server has answered (with `status`, if given)."""
+        return sum(
+            1
+            for logged in self.logged_requests()
+            if logged.method == method and logged.path == path and (status is None or logged.status == status)
+        )
 
 
 def server_env(database: LiveDatabase, **overrides: str) -> dict:
@@ -138,6 +190,8 @@ def server_env(database: LiveDatabase, **overrides: str) -> dict:
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test", "DATABASE_URL": database.url}
     # Several processes must share one cache: Redis if given, else the database cache.
     env["TEST_LOCAL_CACHE"] = "false"
+    # Throttles are tested on their own; elsewhere they would only make tests flaky.
+    env |= {"JWT_LOGIN_THROTTLE_RATE": UNTHROTTLED, "JWT_REFRESH_THROTTLE_RATE": UNTHROTTLED}
     env.update(overrides)
     return env
 

@@ -10,7 +10,7 @@ pytestmark = pytest.mark.live_server_process
 
 @pytest.fixture(params=["database-cache", "redis-cache"])
 def two_servers(request, start_server):
-    environment = {"JWT_ROTATION_GRACE_SECONDS": "0"}
+    environment = {"JWT_ROTATION_GRACE_SECONDS": "0", "REDIS_URL": ""}
     if request.param == "redis-cache":
         environment["REDIS_URL"] = request.getfixturevalue("redis_url")
     return start_server(**environment), start_server(**environment)

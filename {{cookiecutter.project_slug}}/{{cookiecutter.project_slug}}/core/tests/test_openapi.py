@@ -49,7 +49,7 @@ def schemathesis(schema_url: str, *options: str) -> subprocess.CompletedProcess:
 
 @pytest.mark.live_server_process
 def test_schemathesis_finds_no_server_error_and_no_answer_that_breaks_the_schema(start_server):
-    server = start_server(JWT_LOGIN_THROTTLE_RATE="10000/minute", JWT_REFRESH_THROTTLE_RATE="10000/minute")
+    server = start_server()
     session = HttpAuthSession(server.url)
     assert session.login().status == 200
     schema_url = f"{server.url}/api/schema/"
