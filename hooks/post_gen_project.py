@@ -23,9 +23,11 @@ PRUNE_TABLE = {
     ("refresh_token_storage", "local_storage"): [
         "{slug}/authentication/cookies.py",
         "{slug}/authentication/tests/test_cookie_mode.py",
+        "docs/screenshots/demo-httponly_cookie.png",
     ],
     ("refresh_token_storage", "httponly_cookie"): [
         "{slug}/authentication/tests/test_body_mode.py",
+        "docs/screenshots/demo-local_storage.png",
     ],
     ("signing_algorithm", "HS256"): [
         "{slug}/authentication/keys.py",

@@ -5,6 +5,8 @@ only these functions; the rules (rotation, grace window, reuse detection, absolu
 lifetime, revocation) live here.
 """
 
+import math
+import time
 import uuid
 from dataclasses import dataclass
 
@@ -28,8 +30,12 @@ class IssuedTokens:
 
     @property
     def expires_in(self) -> int:
-        """Return the access token's lifetime in seconds, so clients need not trust their clock."""
-        return int(self.access["exp"] - self.access["iat"])
+        """Return the whole seconds the access token has left, so clients need not trust their clock.
+
+        Counted from now, not from `iat`: `exp` is truncated to the second, so the token can
+        have up to a second less than its nominal lifetime.
+        """
+        return max(0, math.floor(self.access["exp"] - time.time()))
 
 
 def decode_refresh_token(raw: str) -> RefreshToken:

@@ -1,5 +1,7 @@
 """POST /api/token/: sign in with a username and password."""
 
+import time
+
 import pytest
 from django.conf import settings
 from rest_framework_simplejwt.tokens import AccessToken
@@ -12,8 +14,11 @@ def test_obtain_returns_an_access_token_and_its_lifetime(auth):
 
     assert response.status_code == 200
     access = AccessToken(response.data["access"])
-    assert response.data["expires_in"] == int(settings.SIMPLE_JWT["ACCESS_TOKEN_LIFETIME"].total_seconds())
-    assert access["exp"] - access["iat"] == response.data["expires_in"]
+    lifetime = int(settings.SIMPLE_JWT["ACCESS_TOKEN_LIFETIME"].total_seconds())
+    assert access["exp"] - access["iat"] == lifetime
+    # Whole seconds left from now: never more than the token really has.
+    assert lifetime - 1 <= response.data["expires_in"] <= lifetime
+    assert time.time() + response.data["expires_in"] <= access["exp"]
     assert auth.refresh_token is not None
 
 
