@@ -4,4 +4,5 @@ from . import views
 
 urlpatterns = [
     path("me/", views.MeView.as_view(), name="me"),
+    path("echo/", views.EchoView.as_view(), name="echo"),
 ]
