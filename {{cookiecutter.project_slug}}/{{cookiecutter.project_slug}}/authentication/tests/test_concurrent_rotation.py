@@ -28,13 +28,17 @@ def all_at_once(count: int, action):
         return list(pool.map(run, range(count)))
 
 
-def test_concurrent_refreshes_of_one_token_issue_exactly_one_pair(start_server):
-    server = start_server(JWT_ROTATION_GRACE_SECONDS="0")
+def refresh_one_token_concurrently(start_server, grace_seconds: int):
+    """Sign in on a live server with this grace window; refresh one token from many threads at once."""
+    server = start_server(JWT_ROTATION_GRACE_SECONDS=str(grace_seconds))
     session = HttpAuthSession(server.url)
     assert session.login().status == 200
     token = session.refresh_token
+    return session, all_at_once(CONCURRENT_REFRESHES, lambda: session.refresh(token))
 
-    responses = all_at_once(CONCURRENT_REFRESHES, lambda: session.refresh(token))
+
+def test_concurrent_refreshes_of_one_token_issue_exactly_one_pair(start_server):
+    _, responses = refresh_one_token_concurrently(start_server, grace_seconds=0)
 
     statuses = [response.status for response in responses]
     assert statuses.count(200) == 1, statuses
@@ -44,12 +48,7 @@ def test_concurrent_refreshes_of_one_token_issue_exactly_one_pair(start_server):
 
 
 def test_concurrent_refreshes_inside_the_grace_window_all_stay_signed_in(start_server):
-    server = start_server(JWT_ROTATION_GRACE_SECONDS="30")
-    session = HttpAuthSession(server.url)
-    assert session.login().status == 200
-    token = session.refresh_token
-
-    responses = all_at_once(CONCURRENT_REFRESHES, lambda: session.refresh(token))
+    session, responses = refresh_one_token_concurrently(start_server, grace_seconds=30)
 
     assert [response.status for response in responses] == [200] * CONCURRENT_REFRESHES
     assert all(session.me(response.body["access"]).status == 200 for response in responses)
