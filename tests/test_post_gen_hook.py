@@ -69,3 +69,38 @@ def test_the_templates_own_code_is_lint_clean():
 
     assert check.returncode == 0, check.stdout
     assert formatted.returncode == 0, formatted.stdout
+
+
+def test_a_failing_step_says_which_and_how_to_finish_and_stops_there(tmp_path, capsys, monkeypatch):
+    ran = []
+
+    def fine(answers, root):
+        ran.append("fine")
+
+    def broken(answers, root):
+        raise post_gen.StepFailed("`make migrate` failed.\nTo finish by hand: createdb my_api, then make migrate")
+
+    def later(answers, root):
+        ran.append("later")
+
+    monkeypatch.setattr(post_gen, "steps_for", lambda answers: [("Fine", fine), ("Broken", broken), ("Later", later)])
+    (tmp_path / "kept.txt").write_text("generated")
+
+    assert post_gen.run_steps(default_answers(), tmp_path) is False
+
+    output = capsys.readouterr().out
+    assert "[2/3] Broken ..." in output
+    assert "FAILED after" in output
+    assert "To finish by hand: createdb my_api, then make migrate" in output
+    assert ran == ["fine"]
+    assert (tmp_path / "kept.txt").exists()
+
+
+def test_each_step_prints_its_duration(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(post_gen, "steps_for", lambda answers: [("One", lambda a, r: None), ("Two", lambda a, r: None)])
+
+    assert post_gen.run_steps(default_answers(), tmp_path) is True
+
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "[1/2] One ..."
+    assert lines[1].strip().startswith("done in ") and lines[1].strip().endswith("s")
