@@ -1,13 +1,20 @@
 """DRF authentication: simplejwt's bearer-token check, plus session revocation."""
 
+import copy
+from functools import lru_cache
+
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from rest_framework_simplejwt import authentication
+from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.models import TokenUser
+from rest_framework_simplejwt.utils import aware_utcnow
 
 from .exceptions import TokenRefused
 from .policy import session_policy
 from .serializers import MAX_TOKEN_LENGTH
 from .sessions import ensure_access_token_usable
-from .tokens import family_of, typed_user_id
+from .tokens import AccessToken, family_of, typed_user_id
 
 
 class ClaimsUser(TokenUser):
@@ -26,6 +33,21 @@ class ClaimsUser(TokenUser):
         return self._user_id
 
 
+@lru_cache(maxsize=4096)
+def verified_access_token(raw_token: bytes) -> AccessToken:
+    """Return the access token, its signature and claims checked; cached, since a client
+    sends the same token with every request until it is refreshed. Refusals are not cached."""
+    try:
+        return AccessToken(raw_token)
+    except TokenError as error:
+        raise TokenRefused(str(error)) from error
+
+
+@receiver(setting_changed)
+def forget_verified_tokens(**kwargs) -> None:
+    verified_access_token.cache_clear()
+
+
 class JWTAuthentication(authentication.JWTAuthentication):
     """Authenticate `Authorization: Bearer <access token>`, refusing revoked sessions.
 
@@ -41,6 +63,17 @@ class JWTAuthentication(authentication.JWTAuthentication):
         if raw_token is not None and len(raw_token) > MAX_TOKEN_LENGTH:
             raise TokenRefused("Token is too long.")
         return raw_token
+
+    def get_validated_token(self, raw_token: bytes) -> AccessToken:
+        token = verified_access_token(raw_token)
+        try:
+            token.check_exp(current_time=aware_utcnow())  # time has passed since it was cached
+        except TokenError as error:
+            raise TokenRefused(str(error)) from error
+        # A copy of its own for each request, so a view can never change another's.
+        request_token = copy.copy(token)
+        request_token.payload = dict(token.payload)
+        return request_token
 
     def get_user(self, validated_token):
         user_id = typed_user_id(validated_token)

@@ -1,7 +1,7 @@
 """Per-token records in simplejwt's blacklist app: issued (outstanding) and spent (blacklisted).
 
-Every function is a no-op when the blacklist app is not installed, so the session layer
-calls them unconditionally.
+What the session layer calls on every sign-in, refresh or logout is a no-op without the
+blacklist app; spending is asked for only when the policy spends tokens on rotation.
 """
 
 from django.db import IntegrityError
@@ -16,44 +16,33 @@ class AlreadySpent(Exception):
     """The refresh token had already been spent (blacklisted) by an earlier request."""
 
 
-def record_issued(token: RefreshToken, user_id) -> int | None:
-    """Record a newly issued refresh token as outstanding; return the row's id."""
-    if not session_policy().blacklist:
-        return None
-    row = OutstandingToken.objects.create(
-        user_id=user_id,
-        jti=token.jti,
-        token=str(token),
-        created_at=timezone.now(),
-        expires_at=token.expires_at,
-    )
-    return row.pk
+def record_issued(token: RefreshToken, encoded: str, user_id) -> None:
+    """Record a newly issued refresh token as outstanding."""
+    if session_policy().blacklist:
+        OutstandingToken.objects.create(
+            user_id=user_id, jti=token.jti, token=encoded, created_at=timezone.now(), expires_at=token.expires_at
+        )
 
 
-def outstanding_id(token: RefreshToken) -> int:
-    """Return the outstanding row of this token, creating it if it predates the blacklist."""
-    row, _ = OutstandingToken.objects.get_or_create(
-        jti=token.jti,
-        defaults={
-            "user_id": token.user_id,
-            "token": str(token),
-            "created_at": timezone.now(),
-            "expires_at": token.expires_at,
-        },
-    )
-    return row.pk
+def recorded_id(token: RefreshToken) -> int | None:
+    """Return the id of the token's outstanding row, or None if it has none (yet)."""
+    return OutstandingToken.objects.filter(jti=token.jti).values_list("pk", flat=True).first()
 
 
-def spend(token: RefreshToken) -> None:
+def spend(token: RefreshToken, encoded: str, outstanding_id: int | None) -> None:
     """Blacklist the token as one unique insert; raise AlreadySpent if another request won.
 
     The insert is the whole check: the database's unique constraint on the blacklisted
     row lets exactly one of any number of concurrent requests through, which a
     check-then-write (simplejwt's get_or_create) does not.
     """
+    if outstanding_id is None:  # issued before the blacklist was installed
+        defaults = {"user_id": token.user_id, "token": encoded, "expires_at": token.expires_at}
+        outstanding_id = OutstandingToken.objects.get_or_create(jti=token.jti, defaults=defaults)[0].pk
     try:
-        BlacklistedToken.objects.create(token_id=outstanding_id(token))
+        BlacklistedToken.objects.create(token_id=outstanding_id)
     except IntegrityError as error:
+        # The surrounding transaction is broken now (PostgreSQL); the caller leaves it.
         raise AlreadySpent from error
 
 

@@ -86,14 +86,14 @@ class CookieTransport:
             raise RefreshTokenMissing()
         return raw
 
-    def write(self, response, refresh) -> None:
+    def write(self, response, issued) -> None:
         """Set (or, after rotation, replace) the cookie; it lives exactly as long as the token."""
-        if refresh is None:
+        if issued.refresh is None:
             return
-        max_age = max(0, int(refresh["exp"] - refresh["iat"]))
+        max_age = max(0, int(issued.refresh["exp"] - issued.refresh["iat"]))
         response.set_cookie(
             cookie_name(),
-            str(refresh),
+            issued.refresh_jwt,
             max_age=max_age,
             path=COOKIE_PATH,
             secure=settings.JWT_REFRESH_COOKIE_SECURE,

@@ -27,6 +27,7 @@ class SessionPolicy:
     reuse_detection: bool
     max_session: timedelta | None
     revoke_access_on_logout: bool
+    revocation_sync_seconds: float
     custom_claims: tuple[str, ...]
 
     @property
@@ -52,6 +53,7 @@ def session_policy() -> SessionPolicy:
         reuse_detection=settings.JWT_REUSE_DETECTION,
         max_session=settings.JWT_MAX_SESSION,
         revoke_access_on_logout=settings.JWT_REVOKE_ACCESS_ON_LOGOUT,
+        revocation_sync_seconds=settings.JWT_REVOCATION_SYNC_SECONDS,
         custom_claims=tuple(settings.JWT_CUSTOM_CLAIMS),
     )
 

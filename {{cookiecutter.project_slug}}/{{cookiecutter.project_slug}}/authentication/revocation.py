@@ -1,9 +1,16 @@
 """Revoked session families, remembered in the cache for as long as their access tokens live.
 
 The database is the record for refresh tokens; this is the fast path that lets an access
-token stop working at logout instead of at expiry, at the cost of one cache lookup.
+token stop working at logout instead of at expiry, at the cost of one cache lookup per
+request. JWT_REVOCATION_SYNC_SECONDS > 0 trades that lookup for bounded staleness: each
+process remembers the families it found open and re-reads a revocation marker at most
+that often, so a logout reaches other processes within that many seconds (at once in the
+process that handled it).
 """
 
+import threading
+import time
+import uuid
 from collections.abc import Iterable
 
 from django.core.cache import cache
@@ -11,14 +18,66 @@ from django.core.cache import cache
 from .policy import session_policy
 
 KEY_PREFIX = "jwt:revoked-family:"
+# Rewritten with a new random value on every revocation, so any change is seen.
+MARKER_KEY = "jwt:revocations-marker"
+MAX_REMEMBERED = 100_000
+
+
+class OpenFamilies:
+    """The families this process has found not revoked since the marker last changed."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.family_ids: set[str] = set()
+        self.marker = None
+        self.synced_at = float("-inf")
+
+    def forget(self) -> None:
+        with self.lock:
+            self.family_ids.clear()
+            self.synced_at = float("-inf")
+
+    def sync_if_due(self, every_seconds: float) -> None:
+        """Re-read the marker if it is due; forget everything if it changed."""
+        now = time.monotonic()
+        if now - self.synced_at < every_seconds:
+            return
+        marker = cache.get(MARKER_KEY)
+        with self.lock:
+            if marker != self.marker or len(self.family_ids) > MAX_REMEMBERED:
+                self.family_ids.clear()
+                self.marker = marker
+            self.synced_at = now
+
+    def remember(self, family_id: str) -> None:
+        with self.lock:
+            self.family_ids.add(family_id)
+
+
+open_families = OpenFamilies()
+
+
+def key(family_id: str) -> str:
+    return f"{KEY_PREFIX}{family_id}"
 
 
 def revoke_families(family_ids: Iterable[str]) -> None:
     """Make the access tokens of these families fail from now on."""
     ttl = session_policy().revocation_ttl.total_seconds()
-    cache.set_many({f"{KEY_PREFIX}{family_id}": 1 for family_id in family_ids}, timeout=ttl)
+    cache.set_many({key(family_id): 1 for family_id in family_ids}, timeout=ttl)
+    cache.set(MARKER_KEY, uuid.uuid4().hex, timeout=None)
+    open_families.forget()
 
 
 def is_family_revoked(family_id: str) -> bool:
     """Return whether this family's access tokens have been revoked."""
-    return cache.get(f"{KEY_PREFIX}{family_id}") is not None
+    sync_seconds = session_policy().revocation_sync_seconds
+    if not sync_seconds:
+        return cache.get(key(family_id)) is not None
+    open_families.sync_if_due(sync_seconds)
+    if family_id in open_families.family_ids:
+        return False
+    revoked = cache.get(key(family_id)) is not None
+    if not revoked:
+        open_families.remember(family_id)
+    return revoked

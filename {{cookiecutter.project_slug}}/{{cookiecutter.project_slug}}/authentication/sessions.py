@@ -9,6 +9,7 @@ import math
 import time
 import uuid
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.db import transaction
 from django.utils import timezone
@@ -27,6 +28,15 @@ class IssuedTokens:
 
     access: AccessToken
     refresh: RefreshToken | None
+
+    # Signed once: with RS256 each signature costs about a millisecond.
+    @cached_property
+    def access_jwt(self) -> str:
+        return str(self.access)
+
+    @cached_property
+    def refresh_jwt(self) -> str | None:
+        return None if self.refresh is None else str(self.refresh)
 
     @property
     def expires_in(self) -> int:
@@ -54,10 +64,11 @@ def start_session(user) -> IssuedTokens:
     family = TokenFamily(user=user, created_at=now, expires_at=expires_at)
     refresh = RefreshToken.for_session(user, family.pk, not_after=expires_at)
     family.last_issued_jti = refresh.jti
+    issued = IssuedTokens(access=refresh.access_token(), refresh=refresh)
     with transaction.atomic():
         family.save(force_insert=True)
-        blacklist.record_issued(refresh, user.pk)
-    return IssuedTokens(access=refresh.access_token(), refresh=refresh)
+        blacklist.record_issued(issued.refresh, issued.refresh_jwt, user.pk)
+    return issued
 
 
 def live_family(token: RefreshToken) -> TokenFamily:
@@ -85,18 +96,39 @@ def parse_family_id(value) -> uuid.UUID:
 
 
 def refresh_session(raw: str) -> IssuedTokens:
-    """Exchange a refresh token for new tokens, rotating it if the policy says so."""
+    """Exchange a refresh token for new tokens, rotating it if the policy says so.
+
+    Everything that only reads or computes (the family, the new tokens and their
+    signatures) happens before the transaction, so the write lock (on SQLite, the
+    whole database's) is held for three statements only. What was read is checked
+    again by the writes themselves: the spend is a unique insert, and the family is
+    updated only while it is still open.
+    """
     token = decode_refresh_token(raw)
-    if not session_policy().rotate:
+    policy = session_policy()
+    if not policy.rotate:
         return reissue_access(token)
+    family = live_family(token)
+    spent_id = blacklist.recorded_id(token) if policy.spend_on_rotation else None
+    issued = next_pair(family)
     try:
         with transaction.atomic():
-            family = live_family(token)
-            if session_policy().spend_on_rotation:
-                blacklist.spend(token)
-            return rotate(family, spent=token)
+            if policy.spend_on_rotation:
+                blacklist.spend(token, raw, spent_id)
+            blacklist.record_issued(issued.refresh, issued.refresh_jwt, family.user_id)
+            note_rotation(family, spent=token, issued=issued)
     except blacklist.AlreadySpent:
         return handle_replay(token)
+    return issued
+
+
+def note_rotation(family: TokenFamily, spent: RefreshToken, issued: "IssuedTokens") -> None:
+    """Record the family's newest and last spent token; refuse if it was revoked meanwhile."""
+    updated = TokenFamily.objects.filter(pk=family.pk, revoked_at__isnull=True).update(
+        last_issued_jti=issued.refresh.jti, last_spent_jti=spent.jti, last_rotated_at=timezone.now()
+    )
+    if not updated:
+        raise SessionRevoked()  # rolls the spend back with it
 
 
 def reissue_access(token: RefreshToken) -> IssuedTokens:
@@ -121,26 +153,19 @@ def ensure_access_token_usable(token) -> None:
         raise SessionRevoked()
 
 
-def issue_next(family: TokenFamily) -> IssuedTokens:
-    """Issue a new token pair in this family, with claims read afresh from the user."""
+def next_pair(family: TokenFamily) -> IssuedTokens:
+    """Return the family's next token pair, signed, with claims read afresh from the user."""
     refresh = RefreshToken.for_session(family.user, family.pk, not_after=family.expires_at)
-    blacklist.record_issued(refresh, family.user_id)
-    return IssuedTokens(access=refresh.access_token(), refresh=refresh)
+    issued = IssuedTokens(access=refresh.access_token(), refresh=refresh)
+    issued.refresh_jwt  # noqa: B018  (sign now, outside any transaction)
+    return issued
 
 
 def issue_in_grace(family: TokenFamily) -> IssuedTokens:
     """Issue a fresh pair for a replay inside the grace window; the family stays linear on record."""
-    issued = issue_next(family)
+    issued = next_pair(family)
+    blacklist.record_issued(issued.refresh, issued.refresh_jwt, family.user_id)
     TokenFamily.objects.filter(pk=family.pk).update(last_issued_jti=issued.refresh.jti)
-    return issued
-
-
-def rotate(family: TokenFamily, spent: RefreshToken) -> IssuedTokens:
-    """Issue the family's next pair and note which token it replaces, for the grace window."""
-    issued = issue_next(family)
-    TokenFamily.objects.filter(pk=family.pk).update(
-        last_issued_jti=issued.refresh.jti, last_spent_jti=spent.jti, last_rotated_at=timezone.now()
-    )
     return issued
 
 

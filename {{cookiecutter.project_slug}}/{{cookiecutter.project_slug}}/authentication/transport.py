@@ -25,10 +25,10 @@ class BodyTransport:
         serializer.is_valid(raise_exception=True)
         return serializer.validated_data["refresh"]
 
-    def write(self, response, refresh) -> None:
-        """Hand a newly issued refresh token to the client."""
-        if refresh is not None:
-            response.data["refresh"] = str(refresh)
+    def write(self, response, issued) -> None:
+        """Hand a newly issued refresh token (if any) to the client."""
+        if issued.refresh is not None:
+            response.data["refresh"] = issued.refresh_jwt
 
     def clear(self, response) -> None:
         """Nothing to clear: the client forgets its own copy."""

@@ -24,8 +24,8 @@ from .transport import refresh_transport
 
 def token_response(request, issued: sessions.IssuedTokens) -> Response:
     """Return the access token and its lifetime; the transport adds the refresh token."""
-    response = Response({"access": str(issued.access), "expires_in": issued.expires_in})
-    refresh_transport().write(response, issued.refresh)
+    response = Response({"access": issued.access_jwt, "expires_in": issued.expires_in})
+    refresh_transport().write(response, issued)
     # Make sure the browser holds a CSRF token for the refresh and logout calls to come.
     get_token(request)
     return response
@@ -84,22 +84,22 @@ class VerifyTokenView(PublicTokenView):
         serializer = VerifySerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         raw = serializer.validated_data["token"]
-        token_type = decode_any_token(raw).get(api_settings.TOKEN_TYPE_CLAIM)
+        token = decode_any_token(raw)
+        token_type = token.get(api_settings.TOKEN_TYPE_CLAIM)
         if token_type == RefreshToken.token_type:
             sessions.ensure_refresh_token_usable(sessions.decode_refresh_token(raw))
         elif token_type == AccessToken.token_type:
-            access = decode_any_token(raw, AccessToken)
-            typed_user_id(access)
-            sessions.ensure_access_token_usable(access)
+            typed_user_id(token)
+            sessions.ensure_access_token_usable(token)
         else:
             raise TokenRefused("Token has no known type.")
         return Response({})
 
 
-def decode_any_token(raw: str, token_class=UntypedToken):
-    """Return the verified token (of any type, by default), or raise TokenRefused."""
+def decode_any_token(raw: str) -> UntypedToken:
+    """Return the verified token of any type, or raise TokenRefused."""
     try:
-        return token_class(raw)
+        return UntypedToken(raw)
     except TokenError as error:
         raise TokenRefused(str(error)) from error
 

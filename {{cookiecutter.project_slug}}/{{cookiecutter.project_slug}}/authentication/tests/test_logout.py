@@ -1,5 +1,11 @@
 """POST /api/auth/logout/ and /api/auth/logout-all/: end the caller's own sessions."""
 
+import time
+
+import jwt
+from django.core.cache import cache
+from django.test import override_settings
+
 from {{ cookiecutter.project_slug }}.authentication.models import TokenFamily
 from {{ cookiecutter.project_slug }}.authentication.policy import session_policy
 
@@ -79,3 +85,30 @@ def test_deleting_the_user_ends_their_access_tokens(signed_in, user):
     user.delete()
 
     assert signed_in.client.get("/api/me/", **signed_in.auth_header(access)).status_code == 401
+
+
+@override_settings(JWT_REVOCATION_SYNC_SECONDS=60)
+def test_with_revocation_sync_the_process_that_logs_out_refuses_the_token_at_once(signed_in):
+    assert signed_in.get("/api/me/").status_code == 200  # the family is now remembered as open
+
+    signed_in.logout()
+
+    expected = 401 if session_policy().revoke_access_on_logout else 200
+    assert signed_in.get("/api/me/").status_code == expected
+
+
+@override_settings(JWT_REVOCATION_SYNC_SECONDS=60, JWT_REVOKE_ACCESS_ON_LOGOUT=True)
+def test_with_revocation_sync_other_processes_see_a_logout_within_the_sync_interval(signed_in, monkeypatch):
+    from {{ cookiecutter.project_slug }}.authentication import revocation
+    from {{ cookiecutter.project_slug }}.authentication.tokens import family_of
+
+    assert signed_in.get("/api/me/").status_code == 200
+    family_id = family_of(jwt.decode(signed_in.access, options={"verify_signature": False}))
+    # Another process revokes: the cache changes, this process's memory of open families does not.
+    cache.set(revocation.key(family_id), 1)
+    cache.set(revocation.MARKER_KEY, "changed elsewhere")
+
+    assert signed_in.get("/api/me/").status_code == 200  # still inside the sync interval
+    later = time.monotonic() + 61
+    monkeypatch.setattr(revocation.time, "monotonic", lambda: later)
+    assert signed_in.get("/api/me/").status_code == 401
