@@ -1,0 +1,42 @@
+"""Settings of the benchmark's servers: this project's code, configured as in production.
+
+The test settings, less what a benchmark must not inherit from them: the production
+password hasher (not MD5), the database and cache named in the environment with the
+project's own connection settings and cache backend, and no throttling (every request
+of the benchmark comes from 127.0.0.1; stock simplejwt has none).
+"""
+
+import copy
+
+from django.conf import global_settings
+
+from config.settings import base
+from config.settings.test import *  # noqa: F403
+from config.settings.test import BASE_DIR, env
+
+BENCH_VARIANT = "ours"
+DEBUG = False
+ROOT_URLCONF = "bench.urls"
+PASSWORD_HASHERS = global_settings.PASSWORD_HASHERS
+JWT_THROTTLE_RATES = {"login": None, "refresh": None}
+
+# The database the driver created for this server. Connection settings are the project's
+# (base.py's, the same for this project and for stock simplejwt); BENCH_CONN_MAX_AGE
+# overrides them. A PostgreSQL project benchmarked on SQLite gets base.py's SQLite options.
+SQLITE_OPTIONS = {
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+}
+project_database = base.DATABASES["default"]
+database = env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'bench.sqlite3'}")
+if database["ENGINE"].endswith("sqlite3"):
+    database["OPTIONS"] = dict(project_database.get("OPTIONS") or SQLITE_OPTIONS)
+database["CONN_MAX_AGE"] = env.int("BENCH_CONN_MAX_AGE", default=project_database.get("CONN_MAX_AGE") or 0)
+database["CONN_HEALTH_CHECKS"] = project_database.get("CONN_HEALTH_CHECKS", False)
+DATABASES = {"default": database}
+
+# Revoked sessions are looked up in the cache base.py configures (Redis when REDIS_URL is
+# set, else the database cache), never in the tests' per-process memory cache.
+CACHES = copy.deepcopy(base.CACHES)
+CACHES["default"]["KEY_PREFIX"] = "bench"
