@@ -13,6 +13,7 @@ import base64
 import json
 import os
 import shutil
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -206,8 +207,13 @@ class Tab:
 
     def watch_statuses(self) -> None:
         """Start recording every state the client emits (see seen_statuses)."""
+        # A function that returns nothing: Playwright calls the value of an expression when
+        # it is a function, and subscribe() returns the function that unsubscribes.
         self.page.evaluate(
-            "window.__statuses = []; window.authClient.subscribe((state) => window.__statuses.push(state.status))"
+            """() => {
+                window.__statuses = [];
+                window.authClient.subscribe((state) => window.__statuses.push(state.status));
+            }"""
         )
 
     def seen_statuses(self) -> list[str]:
@@ -281,3 +287,27 @@ def readable_by_scripts_at(context, base_url: str, path: str) -> list[str]:
         return page.evaluate(READABLE_BY_SCRIPTS)
     finally:
         page.close()
+
+
+def while_browsing(page, work, poll_ms: float = 20):
+    """Run `work()` in a thread while the browser keeps running, and return what it returns.
+
+    Playwright's sync API serves route handlers and event callbacks only while the test's
+    thread is inside one of its calls: a test that blocks (stopping a server, say) would
+    hold every intercepted request until it is done. This keeps the browser going meanwhile.
+    """
+    outcome = {}
+
+    def run() -> None:
+        try:
+            outcome["value"] = work()
+        except BaseException as error:  # re-raised in the test's thread
+            outcome["error"] = error
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    while thread.is_alive():
+        page.wait_for_timeout(poll_ms)
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome.get("value")

@@ -98,8 +98,16 @@ def run_postgres_admin(statement: str) -> None:
 # Where a live server writes its access log when its environment names a file here; the
 # start_server fixture passes keyword arguments as environment, so start_server(**{...}) asks.
 ACCESS_LOG_VARIABLE = "LIVE_SERVER_ACCESS_LOG"
+# The access log's line format (gunicorn's --access-logformat), if not gunicorn's default.
+ACCESS_LOG_FORMAT_VARIABLE = "LIVE_SERVER_ACCESS_LOG_FORMAT"
 # gunicorn's default access-log line: ... "GET /path HTTP/1.1" 200 ...
 ACCESS_LOG_LINE = re.compile(r'"(?P<method>[A-Z]+) (?P<path>[^ "?]+)[^ "]* HTTP/[0-9.]+" (?P<status>[0-9]{3}) ')
+# gunicorn's default line plus the request's X-Request-Id header ("-" when it has none), so
+# tests can tell how often one request reached the server: start_server(**{ACCESS_LOG_FORMAT_VARIABLE: ...}).
+REQUEST_ID_ACCESS_LOG_FORMAT = (
+    '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" request_id=%({x-request-id}i)s'
+)
+REQUEST_ID_FIELD = re.compile(r" request_id=(?P<request_id>\S+)$")
 
 
 @dataclass(frozen=True)
@@ -109,6 +117,8 @@ class LoggedRequest:
     method: str
     path: str
     status: int
+    # The X-Request-Id header, with REQUEST_ID_ACCESS_LOG_FORMAT; else None.
+    request_id: str | None = None
 
 
 @dataclass
@@ -125,10 +135,13 @@ class LiveServer:
     port: int = field(default_factory=free_port)
     process: subprocess.Popen | None = None
     access_log: Path | None = None
+    access_log_format: str | None = None  # gunicorn's default unless set (or ACCESS_LOG_FORMAT_VARIABLE)
 
     def __post_init__(self) -> None:
         if self.access_log is None and self.env.get(ACCESS_LOG_VARIABLE):
             self.access_log = Path(self.env[ACCESS_LOG_VARIABLE])
+        if self.access_log_format is None and self.env.get(ACCESS_LOG_FORMAT_VARIABLE):
+            self.access_log_format = self.env[ACCESS_LOG_FORMAT_VARIABLE]
 
     @property
     def url(self) -> str:
@@ -138,7 +151,9 @@ class LiveServer:
         command = [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{self.port}"]
         command += ["--workers", str(self.workers), "--threads", str(self.threads), "--log-level", "warning"]
         if self.access_log is not None:
-            command += ["--access-logfile", str(self.access_log)]
+            command += ["--access-logfile", str(self.access_log)]  # appended to, across restarts
+            if self.access_log_format:
+                command += ["--access-logformat", self.access_log_format]
         self.process = subprocess.Popen(command, cwd=PROJECT_DIR, env=self.env)
         self.wait_until_ready()
         return self
@@ -156,15 +171,26 @@ class LiveServer:
                 time.sleep(0.1)
         raise RuntimeError("the server did not start in time")
 
-    def stop(self) -> None:
+    def stop(self, graceful: bool = False) -> None:
+        """Stop the server: at once (SIGINT), or gracefully (SIGTERM: requests under way are answered)."""
         if self.process is None or self.process.poll() is not None:
             return
-        self.process.send_signal(signal.SIGINT)  # gunicorn's quick shutdown
+        # SIGINT is gunicorn's quick shutdown; SIGTERM its graceful one, which stops accepting
+        # at once but answers the requests it has begun.
+        self.process.send_signal(signal.SIGTERM if graceful else signal.SIGINT)
         try:
-            self.process.wait(timeout=10)
+            self.process.wait(timeout=40 if graceful else 10)
         except subprocess.TimeoutExpired:
             self.process.kill()  # a loaded machine can be slow to stop; never leave it running
             self.process.wait(timeout=10)
+
+    def restart(self, graceful: bool = True) -> "LiveServer":
+        """Stop the server and start it again on the same port, environment and database.
+
+        While it is down, connections are refused: clients see a network error.
+        """
+        self.stop(graceful=graceful)
+        return self.start()
 
     def logged_requests(self) -> list[LoggedRequest]:
         """Return the requests the server has answered so far, from its access log, oldest first."""
@@ -172,9 +198,13 @@ class LiveServer:
             raise RuntimeError(f"start the server with access_log (or {ACCESS_LOG_VARIABLE}) to read its requests")
         if not self.access_log.exists():
             return []
-        lines = self.access_log.read_text(errors="replace").splitlines()
-        matches = (ACCESS_LOG_LINE.search(line) for line in lines)
-        return [LoggedRequest(m["method"], m["path"], int(m["status"])) for m in matches if m]
+        logged = []
+        for line in self.access_log.read_text(errors="replace").splitlines():
+            if match := ACCESS_LOG_LINE.search(line):
+                request_id = REQUEST_ID_FIELD.search(line)
+                request_id = request_id["request_id"] if request_id and request_id["request_id"] != "-" else None
+                logged.append(LoggedRequest(match["method"], match["path"], int(match["status"]), request_id))
+        return logged
 
     def count_requests(self, method: str, path: str, status: int | None = None) -> int:
         """Return how many `method path` requests the server has answered (with `status`, if given)."""
