@@ -40,6 +40,9 @@ browser: ## Install Debian's chromium for the browser tests, if missing (needs r
 test: $(VENV)/.installed .venv-py312/.installed browser ## Install what is needed and run every test
 	$(BIN)/pytest tests/
 
+bench: $(VENV)/.installed browser ## Time the template (render, make test, refreshes per tab) and run the project's benchmarks
+	$(BIN)/python scripts/bench.py
+
 lint: $(VENV)/.installed ## Lint the hooks and the template tests
 	$(BIN)/ruff check hooks tests
 

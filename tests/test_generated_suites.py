@@ -43,6 +43,19 @@ def test_generated_suite_passes_on_django_6_with_python_312(baked):
     assert result.returncode == 0, pytest_output(result)
 
 
+def test_day_of_use_passes_in_local_storage_mode_with_rotation_at_its_defaults(baked):
+    """The day-of-use scenario (short) in the other storage mode, with rotation and reuse detection
+    on and the grace window at its default; the defaults bake runs it in cookie mode."""
+    result = run(
+        [sys.executable, "-m", "pytest", "-q", "-s", "-p", "no:cacheprovider", "-m", "soak"],
+        cwd=baked({"refresh_token_storage": "local_storage"}),
+    )
+
+    assert result.returncode == 0, pytest_output(result)
+    assert "1 passed" in result.stdout
+    assert "A day of use: local_storage" in result.stdout
+
+
 @pytest.mark.parametrize("storage", ["httponly_cookie", "local_storage"])
 def test_generated_javascript_client_tests_pass(baked, storage):
     require(shutil.which("node") is not None, "node is not installed")
