@@ -38,7 +38,9 @@ def test_generated_suite_passes_on_django_6_with_python_312(baked):
     version = run([interpreter, "-c", "import django; print(django.VERSION[0])"], cwd=".")
     assert version.stdout.strip() == "6", "the 3.12 environment should resolve Django 6.x"
 
-    result = run([interpreter, "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=baked({}))
+    # The day-of-use scenario is the one test left out: it runs on 3.11 twice already, and
+    # the Python version changes nothing in the browser.
+    result = run([interpreter, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-m", "not soak"], cwd=baked({}))
 
     assert result.returncode == 0, pytest_output(result)
 
