@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from rest_framework.test import APIClient
 
 from {{ cookiecutter.project_slug }}.authentication.policy import session_policy
+from {{ cookiecutter.project_slug }}.core.browser import why_no_browser
 from {{ cookiecutter.project_slug }}.core.testing import UNTHROTTLED, LiveDatabase, LiveServer, prepare_database, server_env
 
 PASSWORD = "correct horse battery staple"
@@ -151,6 +152,13 @@ def is_listening(host: str, port: int) -> bool:
             return True
     except OSError:
         return False
+
+
+@pytest.fixture
+def browser_available():
+    """Skip (fail under CI) before anything starts if playwright or chromium is missing."""
+    reason = why_no_browser()
+    require(reason is None, reason or "")
 
 
 @pytest.fixture

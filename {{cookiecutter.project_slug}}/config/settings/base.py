@@ -107,6 +107,8 @@ if REDIS_URL:
         "default": {
             "BACKEND": "{{ cookiecutter.project_slug }}.core.cache.RedisCache",
             "LOCATION": REDIS_URL,
+            # Lets several projects (or test runs) share one Redis without sharing counts.
+            "KEY_PREFIX": env("REDIS_KEY_PREFIX", default=""),
         }
     }
 else:
@@ -150,6 +152,11 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "{{ cookiecutter.project_slug }}.core.exceptions.api_exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "UNAUTHENTICATED_USER": None,
+    # Throttles count per client IP. With 0 that is REMOTE_ADDR and X-Forwarded-For is
+    # ignored (a client could write any address there and get a fresh quota each time);
+    # behind N trusted proxies that append to X-Forwarded-For, set DJANGO_NUM_PROXIES=N.
+    # https://www.django-rest-framework.org/api-guide/throttling/#how-clients-are-identified
+    "NUM_PROXIES": env.int("DJANGO_NUM_PROXIES", default=0),
 }
 
 # --- OpenAPI schema (/api/schema/) and Swagger UI (/api/docs/) ------------------------
@@ -163,7 +170,9 @@ SPECTACULAR_SETTINGS = {
     # Swagger UI's files come from the installed sidecar package, not a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "SWAGGER_UI_SETTINGS": {"persistAuthorization": True, "withCredentials": True},
+    # Same-origin requests (Swagger UI's default) carry the refresh cookie and get the CSRF
+    # header from drf-spectacular; withCredentials would turn that header off.
+    "SWAGGER_UI_SETTINGS": {"persistAuthorization": True},
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "{{ cookiecutter.project_slug }}.core.openapi.add_common_errors",

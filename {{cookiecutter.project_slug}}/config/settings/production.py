@@ -1,7 +1,7 @@
 """Settings for production: secrets and hosts from the environment, HTTPS only.
 
-`python manage.py check --deploy --settings=config.settings.production` passes with the
-variables in .env.example set.
+`python manage.py check --deploy --settings=config.settings.production` passes with no
+warnings once the required variables are set and DJANGO_SECRET_KEY is a long random secret.
 """
 
 {% if cookiecutter.signing_algorithm == "RS256" -%}

@@ -56,27 +56,31 @@ def enforce_csrf(request) -> None:
         raise PermissionDenied(f"CSRF failed: {reason}", code="csrf_failed")
 
 
+# Marked optional so Swagger UI does not ask for it: on this site it adds the header itself
+# (drf-spectacular's request interceptor). Any other client must send it.
+CSRF_HEADER_PARAMETER = OpenApiParameter(
+    "X-CSRFToken",
+    str,
+    OpenApiParameter.HEADER,
+    description="The value of the csrftoken cookie (Django's CSRF protection); without it the answer "
+    "is 403. Swagger UI on this site sends it for you.",
+)
+REFRESH_COOKIE_PARAMETER = OpenApiParameter(
+    COOKIE_NAME,
+    str,
+    OpenApiParameter.COOKIE,
+    description="The refresh token, set by POST /api/token/ as an HttpOnly cookie (named "
+    "__Secure-refresh_token when Secure). The browser sends it to /api/token/refresh/ only.",
+)
+
+
 class CookieTransport:
     """httponly_cookie mode: the refresh token travels in an HttpOnly, SameSite cookie."""
 
     # How the OpenAPI schema describes what the refresh and logout requests carry.
     request_schema = None
-    schema_parameters = [
-        OpenApiParameter(
-            "X-CSRFToken",
-            str,
-            OpenApiParameter.HEADER,
-            required=True,
-            description="The value of the csrftoken cookie (Django's CSRF protection).",
-        ),
-        OpenApiParameter(
-            COOKIE_NAME,
-            str,
-            OpenApiParameter.COOKIE,
-            description="The refresh token, set by POST /api/token/ as an HttpOnly cookie (named "
-            "__Secure-refresh_token when Secure). The browser sends it to /api/token/refresh/ only.",
-        ),
-    ]
+    schema_parameters = [CSRF_HEADER_PARAMETER, REFRESH_COOKIE_PARAMETER]
+    logout_schema_parameters = [CSRF_HEADER_PARAMETER]  # logout is never sent the cookie
 
     def read(self, request) -> str:
         """Return the refresh token from the cookie, after the CSRF check."""

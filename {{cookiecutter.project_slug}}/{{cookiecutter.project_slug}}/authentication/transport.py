@@ -18,6 +18,7 @@ class BodyTransport:
     # How the OpenAPI schema describes what the refresh and logout requests carry.
     request_schema = RefreshTokenSerializer
     schema_parameters = []
+    logout_schema_parameters = []
 
     def read(self, request) -> str:
         """Return the refresh token sent with the request."""

@@ -106,7 +106,7 @@ def decode_any_token(raw: str) -> UntypedToken:
 
 @extend_schema(
     request=refresh_transport().request_schema,
-    parameters=refresh_transport().schema_parameters,
+    parameters=refresh_transport().logout_schema_parameters,
     responses={205: OpenApiResponse(description="Logged out; nothing to return.")},
 )
 class LogoutView(APIView):

@@ -4,6 +4,7 @@ Served at /api/schema/ with Swagger UI at /api/docs/ (drf-spectacular).
 https://drf-spectacular.readthedocs.io/en/latest/customization.html
 """
 
+from django.conf import settings
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.plumbing import build_bearer_security_scheme_object
 
@@ -27,9 +28,21 @@ class JWTAuthenticationScheme(OpenApiAuthenticationExtension):
     name = "jwtAuth"
 
     def get_security_definition(self, auto_schema):
-        return build_bearer_security_scheme_object(
+        scheme = build_bearer_security_scheme_object(
             header_name="AUTHORIZATION", token_prefix="Bearer", bearer_format="JWT"
         )
+        return {**scheme, "description": how_to_authorize()}
+
+
+def how_to_authorize() -> str:
+    """Tell a Swagger UI user where the access token comes from and how refreshing works."""
+    steps = "Sign in with POST /api/token/ (Try it out), then paste its `access` here."
+    if settings.JWT_REFRESH_STORAGE == "httponly_cookie":
+        return steps + (
+            " The same answer leaves the refresh token in an HttpOnly cookie: POST /api/token/refresh/"
+            " from this page needs no input and returns a new `access` to paste."
+        )
+    return steps + " To refresh, POST its `refresh` to /api/token/refresh/ and paste the new `access`."
 
 
 def add_common_errors(result, generator, request, public):

@@ -249,6 +249,7 @@ class HttpResponse:
     status: int
     body: dict
     cookies: SimpleCookie
+    headers: dict = field(default_factory=dict)
 
 
 class HttpClient:
@@ -283,7 +284,8 @@ class HttpClient:
                 self.cookies[name] = morsel.value
         raw = response.read()
         is_json = "json" in (response.headers.get("Content-Type") or "")
-        return HttpResponse(status=status, body=json.loads(raw) if raw and is_json else {}, cookies=cookies)
+        body = json.loads(raw) if raw and is_json else {}
+        return HttpResponse(status=status, body=body, cookies=cookies, headers=dict(response.headers))
 
 
 class HttpAuthSession:

@@ -1,6 +1,12 @@
 """Brute force: sign-in and refresh attempts per client IP are limited, then answered with 429."""
 
+import uuid
+
+import pytest
+from django.conf import settings
 from django.test import override_settings
+
+from {{ cookiecutter.project_slug }}.core.testing import HttpAuthSession
 
 RATES = {"login": "3/minute", "refresh": "2/minute"}
 
@@ -43,3 +49,57 @@ def test_the_limit_is_per_client_ip(auth, make_auth):
     )
 
     assert response.status_code == 200
+
+
+@override_settings(JWT_THROTTLE_RATES=RATES)
+def test_a_forged_x_forwarded_for_buys_no_more_attempts(auth):
+    for attempt in range(3):
+        auth.client.post(
+            "/api/token/",
+            {"username": "alice", "password": "guess"},
+            format="json",
+            HTTP_X_FORWARDED_FOR=f"198.51.100.{attempt}",
+        )
+
+    response = auth.client.post(
+        "/api/token/",
+        {"username": "alice", "password": "guess"},
+        format="json",
+        HTTP_X_FORWARDED_FOR="198.51.100.99",
+    )
+
+    assert response.status_code == 429
+
+
+@override_settings(JWT_THROTTLE_RATES=RATES, REST_FRAMEWORK={**settings.REST_FRAMEWORK, "NUM_PROXIES": 1})
+def test_behind_a_trusted_proxy_the_forwarded_client_address_is_counted(auth):
+    def attempt(client_ip):
+        forwarded = f"192.0.2.1, {client_ip}"  # the proxy appends the address it saw
+        return auth.client.post(
+            "/api/token/", {"username": "alice", "password": "guess"}, format="json", HTTP_X_FORWARDED_FOR=forwarded
+        )
+
+    for _ in range(3):
+        assert attempt("203.0.113.5").status_code == 401
+
+    assert attempt("203.0.113.5").status_code == 429
+    assert attempt("203.0.113.6").status_code == 401
+
+
+@pytest.mark.live_server_process
+def test_server_processes_sharing_redis_count_attempts_together(start_server, redis_url):
+    environment = {
+        "REDIS_URL": redis_url,
+        "REDIS_KEY_PREFIX": f"test-{uuid.uuid4().hex}",  # this test's counts only
+        "JWT_LOGIN_THROTTLE_RATE": "3/minute",
+    }
+    first, second = start_server(**environment), start_server(**environment)
+    on_first, on_second = HttpAuthSession(first.url), HttpAuthSession(second.url)
+
+    statuses = [session.login(password="guess").status for session in (on_first, on_second, on_first)]
+    over_the_limit = on_second.login()
+
+    assert statuses == [401, 401, 401]
+    assert over_the_limit.status == 429
+    assert over_the_limit.body["code"] == "throttled"
+    assert 0 < int(over_the_limit.headers["Retry-After"]) <= 60

@@ -57,7 +57,12 @@ def test_production_settings_are_locked_down(tmp_path):
     assert result.stdout.strip().splitlines()[-1] == "False True True True True ['api.example.com']"
 
 
-@pytest.mark.parametrize("variable", ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS"])
+REQUIRED = ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS"]
+if "postgresql" in settings.DATABASES["default"]["ENGINE"]:
+    REQUIRED.append("DATABASE_URL")
+
+
+@pytest.mark.parametrize("variable", REQUIRED)
 def test_a_missing_variable_is_one_clear_error_line(tmp_path, variable):
     env = production_environment(tmp_path)
     del env[variable]
@@ -66,3 +71,19 @@ def test_a_missing_variable_is_one_clear_error_line(tmp_path, variable):
 
     assert result.returncode != 0
     assert result.stderr.strip().splitlines() == [f"error: Set the {variable} environment variable (see .env.example)"]
+
+
+@pytest.mark.skipif(settings.SIMPLE_JWT["ALGORITHM"] != "HS256", reason="RS256 signs with its key pair, not a secret")
+def test_tokens_outlive_a_new_secret_key_when_the_signing_key_is_set_apart(tmp_path):
+    env = production_environment(tmp_path)
+    backend = "from rest_framework_simplejwt.state import token_backend as backend; "
+    token = manage(env, "shell", "-c", backend + "print(backend.encode({'user_id': 1}))").stdout.split()[-1]
+    verify = backend + f"print(backend.decode({token!r}))"
+
+    rotated = env | {"DJANGO_SECRET_KEY": secrets.token_urlsafe(50)}
+    still_valid = manage(rotated, "shell", "-c", verify)
+    other_signing_key = manage(rotated | {"JWT_SIGNING_KEY": secrets.token_urlsafe(50)}, "shell", "-c", verify)
+
+    assert "'user_id': 1" in still_valid.stdout, still_valid.stderr
+    assert other_signing_key.returncode != 0
+    assert "TokenBackendError" in other_signing_key.stderr

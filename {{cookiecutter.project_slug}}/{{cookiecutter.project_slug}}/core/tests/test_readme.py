@@ -17,9 +17,10 @@ def curl_walkthrough() -> str:
 
 @pytest.mark.live_server_process
 def test_the_readme_curl_walkthrough_signs_in_refreshes_and_logs_out(start_server, tmp_path):
+    from conftest import require  # the project's root conftest
+
     bash = shutil.which("bash")
-    if not (bash and shutil.which("curl")):
-        pytest.skip("curl and bash are needed to run the README's walkthrough")
+    require(bool(bash and shutil.which("curl")), "curl and bash are needed to run the README's walkthrough")
     server = start_server()
     credentials = f'"username": "alice", "password": "{DEMO_PASSWORD}"'
     script = (

@@ -22,7 +22,6 @@ from {{ cookiecutter.project_slug }}.core.browser import (
     open_tabs,
     readable_by_scripts_at,
     refresh_cookie,
-    why_no_browser,
 )
 from {{ cookiecutter.project_slug }}.core.testing import PROJECT_DIR, HttpAuthSession
 
@@ -45,15 +44,6 @@ def screenshot_path(tmp_path) -> Path:
     if os.environ.get("UPDATE_SCREENSHOTS") == "1" or not README_SCREENSHOT.exists():
         return README_SCREENSHOT
     return tmp_path / README_SCREENSHOT.name
-
-
-@pytest.fixture
-def browser_available():
-    """Skip (fail under CI) before anything starts if playwright or chromium is missing."""
-    from conftest import require  # the project's root conftest
-
-    reason = why_no_browser()
-    require(reason is None, reason or "")
 
 
 @pytest.fixture

@@ -42,7 +42,6 @@ from {{ cookiecutter.project_slug }}.core.browser import (
     jwt_claims,
     new_tab,
     while_browsing,
-    why_no_browser,
 )
 from {{ cookiecutter.project_slug }}.core.testing import (
     ACCESS_LOG_FORMAT_VARIABLE,
@@ -204,15 +203,6 @@ CLICK_LOG_OUT = """() => {
 
 
 # --- Fixtures -----------------------------------------------------------------------
-
-
-@pytest.fixture
-def browser_available():
-    """Skip (fail under CI) before anything starts if playwright or chromium is missing."""
-    from conftest import require  # the project's root conftest
-
-    reason = why_no_browser()
-    require(reason is None, reason or "")
 
 
 @pytest.fixture
