@@ -38,7 +38,12 @@ def jwks() -> dict:
     return {"keys": [jwk]}
 
 
-@extend_schema(responses={200: OpenApiTypes.OBJECT}, summary="The public signing key (JWKS)")
+@extend_schema(
+    operation_id="jwks_retrieve",
+    tags=["jwks"],
+    summary="The public signing key (JWKS)",
+    responses={200: OpenApiTypes.OBJECT},
+)
 class JwksView(APIView):
     """GET the public signing key as a JSON Web Key Set; public, cacheable."""
 

@@ -89,9 +89,9 @@ class SwaggerUI:
         page.goto(f"{base_url}/api/docs/")
         page.wait_for_selector(".opblock-summary")
 
-    def execute(self, operation_id: str, body: dict | None = None):
-        """Run one operation from its panel; return the Playwright response it got."""
-        panel = self.page.locator(f".opblock[id$='-{operation_id}']")
+    def execute(self, path: str, body: dict | None = None):
+        """Run the POST or GET operation at `path` from its panel; return the response it got."""
+        panel = self.page.locator(f".opblock:has(.opblock-summary-path[data-path='{path}'])")
         if "is-open" not in (panel.get_attribute("class") or ""):
             panel.locator(".opblock-summary").click()
         try_it_out = panel.locator(".try-out__btn")
@@ -119,18 +119,18 @@ def test_swagger_ui_signs_in_authorizes_and_refreshes(browser_available, start_s
     with chromium(tmp_path / "profile") as context:
         docs = SwaggerUI(context.new_page(), server.url)
 
-        login = docs.execute("token_create", {"username": "alice", "password": DEMO_PASSWORD})
+        login = docs.execute("/api/token/", {"username": "alice", "password": DEMO_PASSWORD})
         assert login.status == 200
         tokens = login.json()
 
         docs.authorize(tokens["access"])
-        me = docs.execute("me_retrieve")
+        me = docs.execute("/api/me/")
         assert me.status == 200
         assert me.request.headers["authorization"] == f"Bearer {tokens['access']}"
         assert me.json()["username"] == "alice"
 
         # Cookie mode: the page sends the HttpOnly cookie and drf-spectacular adds the CSRF header.
         cookie_mode = settings.JWT_REFRESH_STORAGE == "httponly_cookie"
-        refreshed = docs.execute("token_refresh_create", None if cookie_mode else {"refresh": tokens["refresh"]})
+        refreshed = docs.execute("/api/token/refresh/", None if cookie_mode else {"refresh": tokens["refresh"]})
         assert refreshed.status == 200, refreshed.text()
         assert refreshed.json()["access"] != tokens["access"]
