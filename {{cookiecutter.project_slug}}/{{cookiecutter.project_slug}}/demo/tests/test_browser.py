@@ -56,11 +56,16 @@ def context(browser_available, start_server, tmp_path):
 @pytest.fixture
 def server(context, start_server, tmp_path):
     """A live server with short-lived access tokens, generous throttles and an access log."""
+    return start_demo_server(start_server, tmp_path)
+
+
+def start_demo_server(start_server, tmp_path, **environment):
     return start_server(
         JWT_ACCESS_TOKEN_LIFETIME_SECONDS=str(LIFETIME),
         JWT_LOGIN_THROTTLE_RATE="1000/minute",
         JWT_REFRESH_THROTTLE_RATE="1000/minute",
         LIVE_SERVER_ACCESS_LOG=str(tmp_path / "access.log"),
+        **environment,
     )
 
 
@@ -238,3 +243,60 @@ def test_logout_in_one_tab_signs_out_the_other_and_ends_the_refresh_token(contex
     refused = HttpAuthSession(server.url).refresh(old_refresh)
     assert refused.status == 401
     assert refused.body["code"] in {"token_blacklisted", "session_revoked"}
+
+
+# A browser whose tabs cannot coordinate (no Web Locks, no BroadcastChannel), so nothing
+# in the client keeps two tabs from refreshing with the same token at the same moment.
+WITHOUT_TAB_SYNC = """
+    Object.defineProperty(Navigator.prototype, "locks", { configurable: true, get: () => undefined });
+    delete window.BroadcastChannel;
+"""
+
+
+def hold_until_both_arrive(context, path: str):
+    """Hold requests to `path` until two are waiting, then let both go at once; return the held list."""
+    held = []
+
+    def hold(route):
+        held.append(route)
+        if len(held) == 2:
+            for waiting in held:
+                waiting.continue_()
+
+    context.route(f"**{path}", hold)
+    return held
+
+
+def wait_while(page, condition, seconds: float = 10) -> None:
+    """Wait while `condition()` holds, at most `seconds`, letting Playwright serve events meanwhile."""
+    deadline = time.monotonic() + seconds
+    while condition() and time.monotonic() < deadline:
+        page.wait_for_timeout(50)
+
+
+def test_with_a_grace_window_two_tabs_refreshing_at_once_both_stay_signed_in(context, start_server, tmp_path):
+    server = start_demo_server(start_server, tmp_path, JWT_ROTATION_GRACE_SECONDS="10")
+    context.add_init_script(WITHOUT_TAB_SYNC)
+    first = new_tab(context, server.url).sign_in()
+    second = new_tab(context, server.url)  # alone, it restores the session with a refresh of its own
+    second.wait_for_status("signed_in")
+    assert first.page.evaluate("navigator.locks === undefined && !('BroadcastChannel' in window)")
+    for tab in (first, second):
+        tab.watch_statuses()
+
+    refreshes_before = {tab: len(tab.calls_to(REFRESH_PATH)) for tab in (first, second)}
+    held = hold_until_both_arrive(context, REFRESH_PATH)
+    wait_while(first.page, lambda: len(held) < 2, seconds=LIFETIME * 2)  # each tab's own timer
+    assert len(held) == 2, "the tabs did not both refresh"
+    context.unroute(f"**{REFRESH_PATH}")
+    wait_while(first.page, lambda: any(len(t.calls_to(REFRESH_PATH)) == refreshes_before[t] for t in (first, second)))
+
+    # Both were answered with a fresh pair of the same session, and both go on past more expiries.
+    for tab in (first, second):
+        assert [call.status for call in tab.calls_to(REFRESH_PATH)[refreshes_before[tab] :]] == [200]
+    started = time.monotonic()
+    while time.monotonic() - started < 2 * LIFETIME:
+        for tab in (first, second):
+            assert tab.click_me()["username"] == "alice"
+        first.page.wait_for_timeout(300)
+    assert_never_refused(first, second)
