@@ -143,6 +143,22 @@ def test_bearer_endpoints_refuse_bad_tokens_with_401(session, path, method, make
     assert stored_state() == before
 
 
+@pytest.mark.skipif(COOKIE_MODE, reason="in cookie mode logout takes no refresh token, only the access token")
+@pytest.mark.parametrize(
+    "make_token", [*BAD_TOKENS.values(), ACCESS_WHERE_REFRESH_EXPECTED], ids=[*BAD_TOKENS, "access-token"]
+)
+def test_logout_refuses_bad_refresh_tokens(session, make_token):
+    token = make_token(session.access, session.refresh_token)
+    before = stored_state()
+
+    response = session.client.post(
+        "/api/auth/logout/", {"refresh": token}, format="json", HTTP_AUTHORIZATION=f"Bearer {session.access}"
+    )
+
+    assert_clean_refusal(response)
+    assert stored_state() == before
+
+
 def test_a_blacklisted_refresh_token_is_refused_everywhere(session):
     refresh_token = session.refresh_token
     session.logout()
@@ -192,7 +208,20 @@ def test_bad_authorization_headers_get_401(session, header, path, method):
     assert stored_state() == before
 
 
-BODY_ENDPOINTS = ["/api/token/", "/api/token/verify/"] + ([] if COOKIE_MODE else ["/api/token/refresh/"])
+@pytest.mark.parametrize("header", [*BAD_HEADERS.values(), "Bearer {expired}"], ids=[*BAD_HEADERS, "expired"])
+def test_the_token_endpoints_ignore_whatever_authorization_header_comes_along(session, header):
+    """They take no access token, so a stale or broken one a client sends anyway must not stop them."""
+    expired = with_claims(session.access, exp=claims_of(session.access)["iat"] - 3600)
+    session.client.credentials(HTTP_AUTHORIZATION=header.format(access=session.access, expired=expired))
+
+    assert session.refresh().status_code == 200
+    assert session.login().status_code == 200
+
+
+# Logout reads a body only in local_storage mode (the refresh token); it is sent signed in.
+BODY_ENDPOINTS = ["/api/token/", "/api/token/verify/"]
+if not COOKIE_MODE:
+    BODY_ENDPOINTS += ["/api/token/refresh/", "/api/auth/logout/"]
 BAD_BODIES = {
     "not-json": ("{'username': ", "application/json"),
     "json-list": (json.dumps(["alice", "password"]), "application/json"),
@@ -223,7 +252,9 @@ BAD_BODIES = {
 def test_bad_bodies_get_a_clean_4xx(session, path, body, content_type):
     before = stored_state()
 
-    response = session.client.generic("POST", path, body, content_type=content_type)
+    response = session.client.generic(
+        "POST", path, body, content_type=content_type, HTTP_AUTHORIZATION=f"Bearer {session.access}"
+    )
 
     assert_clean_refusal(response)
     assert stored_state() == before
