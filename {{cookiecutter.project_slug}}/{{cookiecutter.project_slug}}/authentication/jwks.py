@@ -38,18 +38,18 @@ def jwks() -> dict:
     return {"keys": [jwk]}
 
 
-@extend_schema(
-    operation_id="jwks_retrieve",
-    tags=["jwks"],
-    summary="The public signing key (JWKS)",
-    responses={200: OpenApiTypes.OBJECT},
-)
 class JwksView(APIView):
     """GET the public signing key as a JSON Web Key Set; public, cacheable."""
 
     authentication_classes = ()
     permission_classes = (AllowAny,)
 
+    @extend_schema(
+        operation_id="jwks_retrieve",
+        tags=["jwks"],
+        summary="The public signing key (JWKS)",
+        responses={200: OpenApiTypes.OBJECT},
+    )
     def get(self, request):
         response = Response(jwks())
         response["Cache-Control"] = "public, max-age=3600"
