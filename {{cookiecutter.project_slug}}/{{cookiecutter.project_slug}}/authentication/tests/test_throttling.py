@@ -6,9 +6,15 @@ import pytest
 from django.conf import settings
 from django.test import override_settings
 
-from {{ cookiecutter.project_slug }}.core.testing import HttpAuthSession
+from {{ cookiecutter.project_slug }}.core.testing import DEMO_PASSWORD, HttpAuthSession
 
 RATES = {"login": "3/minute", "refresh": "2/minute"}
+WRONG_PASSWORD = "guess"
+
+
+def sign_in(client, password=WRONG_PASSWORD, **request):
+    """POST alice's credentials; `request` sets REMOTE_ADDR or headers such as X-Forwarded-For."""
+    return client.post("/api/token/", {"username": "alice", "password": password}, format="json", **request)
 
 
 @override_settings(JWT_THROTTLE_RATES=RATES)
@@ -40,13 +46,7 @@ def test_the_limit_is_per_client_ip(auth, make_auth):
     for _ in range(3):
         auth.login(password="guess")
 
-    elsewhere = make_auth()
-    response = elsewhere.client.post(
-        "/api/token/",
-        {"username": "alice", "password": "correct horse battery staple"},
-        format="json",
-        REMOTE_ADDR="203.0.113.7",
-    )
+    response = sign_in(make_auth().client, password=DEMO_PASSWORD, REMOTE_ADDR="203.0.113.7")
 
     assert response.status_code == 200
 
@@ -54,19 +54,9 @@ def test_the_limit_is_per_client_ip(auth, make_auth):
 @override_settings(JWT_THROTTLE_RATES=RATES)
 def test_a_forged_x_forwarded_for_buys_no_more_attempts(auth):
     for attempt in range(3):
-        auth.client.post(
-            "/api/token/",
-            {"username": "alice", "password": "guess"},
-            format="json",
-            HTTP_X_FORWARDED_FOR=f"198.51.100.{attempt}",
-        )
+        sign_in(auth.client, HTTP_X_FORWARDED_FOR=f"198.51.100.{attempt}")
 
-    response = auth.client.post(
-        "/api/token/",
-        {"username": "alice", "password": "guess"},
-        format="json",
-        HTTP_X_FORWARDED_FOR="198.51.100.99",
-    )
+    response = sign_in(auth.client, HTTP_X_FORWARDED_FOR="198.51.100.99")
 
     assert response.status_code == 429
 
@@ -74,10 +64,7 @@ def test_a_forged_x_forwarded_for_buys_no_more_attempts(auth):
 @override_settings(JWT_THROTTLE_RATES=RATES, REST_FRAMEWORK={**settings.REST_FRAMEWORK, "NUM_PROXIES": 1})
 def test_behind_a_trusted_proxy_the_forwarded_client_address_is_counted(auth):
     def attempt(client_ip):
-        forwarded = f"192.0.2.1, {client_ip}"  # the proxy appends the address it saw
-        return auth.client.post(
-            "/api/token/", {"username": "alice", "password": "guess"}, format="json", HTTP_X_FORWARDED_FOR=forwarded
-        )
+        return sign_in(auth.client, HTTP_X_FORWARDED_FOR=f"192.0.2.1, {client_ip}")  # the proxy appends
 
     for _ in range(3):
         assert attempt("203.0.113.5").status_code == 401
