@@ -253,18 +253,25 @@ WITHOUT_TAB_SYNC = """
 """
 
 
-def hold_until_both_arrive(context, path: str):
-    """Hold requests to `path` until two are waiting, then let both go at once; return the held list."""
-    held = []
+def hold_until_both_arrive(context, path: str) -> list:
+    """Hold requests to `path` until two are waiting, then let both go at once.
+
+    Returns the list of released requests, filled only once both have gone on: unrouting
+    before that would race the release.
+    """
+    waiting, released = [], []
 
     def hold(route):
-        held.append(route)
-        if len(held) == 2:
-            for waiting in held:
-                waiting.continue_()
+        waiting.append(route)
+        if len(waiting) == 2:
+            for route_ in waiting:
+                route_.continue_()
+            released.extend(waiting)
+        elif len(waiting) > 2:
+            route.continue_()  # the pair has gone; hold nothing more
 
     context.route(f"**{path}", hold)
-    return held
+    return released
 
 
 def wait_while(page, condition, seconds: float = 10) -> None:
@@ -285,9 +292,9 @@ def test_with_a_grace_window_two_tabs_refreshing_at_once_both_stay_signed_in(con
         tab.watch_statuses()
 
     refreshes_before = {tab: len(tab.calls_to(REFRESH_PATH)) for tab in (first, second)}
-    held = hold_until_both_arrive(context, REFRESH_PATH)
-    wait_while(first.page, lambda: len(held) < 2, seconds=LIFETIME * 2)  # each tab's own timer
-    assert len(held) == 2, "the tabs did not both refresh"
+    released = hold_until_both_arrive(context, REFRESH_PATH)
+    wait_while(first.page, lambda: len(released) < 2, seconds=LIFETIME * 2)  # each tab's own timer
+    assert len(released) == 2, "the tabs did not both refresh"
     context.unroute(f"**{REFRESH_PATH}")
     wait_while(first.page, lambda: any(len(t.calls_to(REFRESH_PATH)) == refreshes_before[t] for t in (first, second)))
 
