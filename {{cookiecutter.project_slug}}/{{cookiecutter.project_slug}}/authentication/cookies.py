@@ -8,7 +8,8 @@ from django.middleware.csrf import CsrfViewMiddleware
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework.exceptions import PermissionDenied
 
-from .exceptions import RefreshTokenMissing
+from .exceptions import RefreshTokenMissing, TokenRefused
+from .serializers import MAX_TOKEN_LENGTH
 from .transport import access_token_family
 
 COOKIE_NAME = "refresh_token"
@@ -88,6 +89,8 @@ class CookieTransport:
         raw = first_cookie_value(request, cookie_name())
         if not raw:
             raise RefreshTokenMissing()
+        if len(raw) > MAX_TOKEN_LENGTH:  # the same bound as a token in a body or a header
+            raise TokenRefused("Token is too long.")
         return raw
 
     def write(self, response, issued) -> None:

@@ -1,5 +1,6 @@
 """Token classes: simplejwt's, plus the session family claim and the project's user claims."""
 
+import uuid
 from datetime import datetime
 
 from django.contrib.auth import get_user_model
@@ -28,9 +29,17 @@ def typed_user_id(token: tokens.Token):
 def family_of(token: tokens.Token) -> str:
     """Return the session family the token names, or raise TokenRefused: every token we issue has one."""
     family_id = token.get(FAMILY_CLAIM)
-    if not isinstance(family_id, str) or not family_id:
+    if not is_canonical_uuid(family_id):
         raise TokenRefused("Token names no session.")
     return family_id
+
+
+def is_canonical_uuid(value) -> bool:
+    """Return whether `value` is a UUID written as str(uuid) writes it (as family ids are)."""
+    try:
+        return isinstance(value, str) and str(uuid.UUID(value)) == value
+    except ValueError:
+        return False
 
 
 def user_claims(user) -> dict:

@@ -9,8 +9,10 @@ import json
 
 import jwt
 import pytest
+from django.apps import apps
 from django.conf import settings
 
+from {{ cookiecutter.project_slug }}.authentication import blacklist
 from {{ cookiecutter.project_slug }}.authentication.models import TokenFamily
 from {{ cookiecutter.project_slug }}.authentication.policy import session_policy
 from {{ cookiecutter.project_slug }}.authentication.signing import token_backend
@@ -48,26 +50,30 @@ def with_claims(token: str, **changes) -> str:
     return signed({key: value for key, value in claims.items() if value is not None})
 
 
-# Each bad token is built from a live session: (access, refresh) -> token.
+# Each bad token is made from a good token of the type the endpoint expects.
 BAD_TOKENS = {
-    "empty": lambda a, r: "",
-    "not-three-segments": lambda a, r: "abc.def",
-    "bad-base64": lambda a, r: "!!!.@@@.###",
-    "bad-json-header": lambda a, r: f"{b64(b'{not json')}.{a.split('.')[1]}.{a.split('.')[2]}",
-    "bad-json-payload": lambda a, r: f"{a.split('.')[0]}.{b64(b'[1, 2')}.{a.split('.')[2]}",
-    "alg-none": lambda a, r: f"{b64({'alg': 'none', 'typ': 'JWT'})}.{a.split('.')[1]}.",
-    "wrong-signature": lambda a, r: a.rsplit(".", 1)[0] + "." + b64(b"not the signature"),
-    "other-algorithm": lambda a, r: other_algorithm(claims_of(a)),
-    "expired": lambda a, r: with_claims(a, exp=claims_of(a)["iat"] - 3600),
-    "not-yet-valid": lambda a, r: with_claims(a, nbf=claims_of(a)["iat"] + 3600),
-    "no-user-id": lambda a, r: with_claims(a, user_id=None),
-    "non-integer-user-id": lambda a, r: with_claims(a, user_id="not-a-number"),
-    "no-family": lambda a, r: with_claims(a, fam=None),
-    "no-token-type": lambda a, r: with_claims(a, token_type=None),
-    "one-megabyte": lambda a, r: ONE_MEGABYTE,
+    "empty": lambda t: "",
+    "not-three-segments": lambda t: "abc.def",
+    "bad-base64": lambda t: "!!!.@@@.###",
+    "bad-json-header": lambda t: f"{b64(b'{not json')}.{t.split('.')[1]}.{t.split('.')[2]}",
+    "bad-json-payload": lambda t: f"{t.split('.')[0]}.{b64(b'[1, 2')}.{t.split('.')[2]}",
+    "alg-none": lambda t: f"{b64({'alg': 'none', 'typ': 'JWT'})}.{t.split('.')[1]}.",
+    "wrong-signature": lambda t: t.rsplit(".", 1)[0] + "." + b64(b"not the signature"),
+    "other-algorithm": lambda t: other_algorithm(claims_of(t)),
+    "expired": lambda t: with_claims(t, exp=claims_of(t)["iat"] - 3600),
+    "not-yet-valid": lambda t: with_claims(t, nbf=claims_of(t)["iat"] + 3600),
+    "no-user-id": lambda t: with_claims(t, user_id=None),
+    "non-integer-user-id": lambda t: with_claims(t, user_id="not-a-number"),
+    "no-family": lambda t: with_claims(t, fam=None),
+    "not-a-family-id": lambda t: with_claims(t, fam="not-a-uuid"),
+    "no-token-type": lambda t: with_claims(t, token_type=None),
+    "one-megabyte": lambda t: ONE_MEGABYTE,
+    "one-megabyte-jwt": lambda t: f"{t.split('.')[0]}.{ONE_MEGABYTE}.{t.split('.')[2]}",
 }
-ACCESS_WHERE_REFRESH_EXPECTED = lambda a, r: a  # noqa: E731
-REFRESH_WHERE_ACCESS_EXPECTED = lambda a, r: r  # noqa: E731
+# Access tokens are checked without the database (signature, expiry, the session's revocation
+# in the cache): only the signing key could make one for a user who never existed. A refresh
+# token is looked up, so it must also name a session of a user who exists.
+BAD_REFRESH_TOKENS = BAD_TOKENS | {"user-never-existed": lambda t: with_claims(t, user_id=2**31 - 1)}
 
 
 def stored_state() -> tuple:
@@ -103,60 +109,91 @@ def send_bearer(session, path, token, method="get"):
     return getattr(session.client, method)(path, HTTP_AUTHORIZATION=f"Bearer {token}", **session.csrf_header())
 
 
-@pytest.mark.parametrize(
-    "make_token", [*BAD_TOKENS.values(), ACCESS_WHERE_REFRESH_EXPECTED], ids=[*BAD_TOKENS, "access-token"]
-)
-def test_refresh_refuses_bad_tokens(session, make_token):
-    token = make_token(session.access, session.refresh_token)
+def verify(session, token):
+    return session.client.post("/api/token/verify/", {"token": token}, format="json")
+
+
+# Where each kind of token is expected, and how it is sent there (verify takes either).
+REFRESH_TOKEN_TAKERS = {"refresh": send_refresh_token}
+if not COOKIE_MODE:  # in cookie mode logout takes no refresh token, only the access token
+    REFRESH_TOKEN_TAKERS["logout"] = lambda session, token: session.client.post(
+        "/api/auth/logout/", {"refresh": token}, format="json", HTTP_AUTHORIZATION=f"Bearer {session.access}"
+    )
+ACCESS_TOKEN_TAKERS = {
+    "me": lambda session, token: send_bearer(session, "/api/me/", token),
+    "logout": lambda session, token: send_bearer(session, "/api/auth/logout/", token, "post"),
+    "logout-all": lambda session, token: send_bearer(session, "/api/auth/logout-all/", token, "post"),
+}
+
+
+def good_token(session, kind: str) -> str:
+    return session.access if kind == "access" else session.refresh_token
+
+
+@pytest.mark.parametrize("make_token", BAD_REFRESH_TOKENS.values(), ids=BAD_REFRESH_TOKENS)
+@pytest.mark.parametrize("send", REFRESH_TOKEN_TAKERS.values(), ids=REFRESH_TOKEN_TAKERS)
+def test_bad_refresh_tokens_are_refused(session, send, make_token):
     before = stored_state()
 
-    response = send_refresh_token(session, token)
+    response = send(session, make_token(session.refresh_token))
 
     assert_clean_refusal(response)
     assert stored_state() == before
 
 
 @pytest.mark.parametrize("make_token", BAD_TOKENS.values(), ids=BAD_TOKENS)
-def test_verify_refuses_bad_tokens(session, make_token):
+@pytest.mark.parametrize("send", ACCESS_TOKEN_TAKERS.values(), ids=ACCESS_TOKEN_TAKERS)
+def test_bad_access_tokens_are_refused_with_401(session, send, make_token):
     before = stored_state()
 
-    response = session.client.post(
-        "/api/token/verify/", {"token": make_token(session.access, session.refresh_token)}, format="json"
-    )
-
-    assert_clean_refusal(response)
-    assert stored_state() == before
-
-
-@pytest.mark.parametrize(
-    "path, method", [("/api/me/", "get"), ("/api/auth/logout/", "post"), ("/api/auth/logout-all/", "post")]
-)
-@pytest.mark.parametrize(
-    "make_token", [*BAD_TOKENS.values(), REFRESH_WHERE_ACCESS_EXPECTED], ids=[*BAD_TOKENS, "refresh-token"]
-)
-def test_bearer_endpoints_refuse_bad_tokens_with_401(session, path, method, make_token):
-    before = stored_state()
-
-    response = send_bearer(session, path, make_token(session.access, session.refresh_token), method)
+    response = send(session, make_token(session.access))
 
     assert_clean_refusal(response, statuses={401})
     assert stored_state() == before
 
 
-@pytest.mark.skipif(COOKIE_MODE, reason="in cookie mode logout takes no refresh token, only the access token")
-@pytest.mark.parametrize(
-    "make_token", [*BAD_TOKENS.values(), ACCESS_WHERE_REFRESH_EXPECTED], ids=[*BAD_TOKENS, "access-token"]
-)
-def test_logout_refuses_bad_refresh_tokens(session, make_token):
-    token = make_token(session.access, session.refresh_token)
+@pytest.mark.parametrize("make_token", BAD_TOKENS.values(), ids=BAD_TOKENS)
+@pytest.mark.parametrize("kind", ["access", "refresh"])
+def test_verify_refuses_bad_tokens_of_either_kind(session, kind, make_token):
     before = stored_state()
 
-    response = session.client.post(
-        "/api/auth/logout/", {"refresh": token}, format="json", HTTP_AUTHORIZATION=f"Bearer {session.access}"
-    )
+    response = verify(session, make_token(good_token(session, kind)))
 
     assert_clean_refusal(response)
     assert stored_state() == before
+
+
+EVERY_TAKER = [
+    *(pytest.param("refresh", send, id=f"refresh-{name}") for name, send in REFRESH_TOKEN_TAKERS.items()),
+    *(pytest.param("access", send, id=f"access-{name}") for name, send in ACCESS_TOKEN_TAKERS.items()),
+]
+
+
+@pytest.mark.parametrize("expected, send", EVERY_TAKER)
+def test_a_token_of_the_other_kind_is_refused(session, expected, send):
+    before = stored_state()
+
+    response = send(session, good_token(session, "access" if expected == "refresh" else "refresh"))
+
+    assert_clean_refusal(response, statuses={401})
+    assert stored_state() == before
+
+
+@pytest.mark.skipif(
+    not apps.is_installed("rest_framework_simplejwt.token_blacklist"), reason="this project keeps no blacklist"
+)
+def test_a_blacklisted_refresh_token_of_a_live_session_is_refused(session):
+    """The blacklist decides on its own, not only through the session's end (rotation on or off)."""
+    refresh_token = session.refresh_token
+    blacklist.blacklist_jti(claims_of(refresh_token)["jti"])  # as an admin would, in the admin
+
+    verified = verify(session, refresh_token)
+    refreshed = send_refresh_token(session, refresh_token)
+
+    assert_clean_refusal(verified, statuses={401})
+    assert verified.json()["code"] == "token_blacklisted"
+    assert_clean_refusal(refreshed, statuses={401})
+    assert refreshed.json()["code"] in {"token_blacklisted", "token_reused"}  # with rotation, a spent token
 
 
 def test_a_blacklisted_refresh_token_is_refused_everywhere(session):
