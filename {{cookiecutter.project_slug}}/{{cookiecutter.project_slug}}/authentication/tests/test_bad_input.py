@@ -16,6 +16,7 @@ from {{ cookiecutter.project_slug }}.authentication import blacklist
 from {{ cookiecutter.project_slug }}.authentication.models import TokenFamily
 from {{ cookiecutter.project_slug }}.authentication.policy import session_policy
 from {{ cookiecutter.project_slug }}.authentication.signing import token_backend
+from {{ cookiecutter.project_slug }}.core.testing import DEMO_PASSWORD
 
 COOKIE_MODE = settings.JWT_REFRESH_STORAGE == "httponly_cookie"
 ONE_MEGABYTE = "A" * (1024 * 1024)
@@ -77,12 +78,18 @@ BAD_REFRESH_TOKENS = BAD_TOKENS | {"user-never-existed": lambda t: with_claims(t
 
 
 def stored_state() -> tuple:
-    """Return everything a bad request must not change."""
-    state = (TokenFamily.objects.count(), TokenFamily.objects.filter(revoked_at__isnull=False).count())
+    """Return everything a bad request must not change: every session and recorded token."""
+    sessions = TokenFamily.objects.order_by("pk").values_list(
+        "pk", "last_issued_jti", "last_spent_jti", "last_rotated_at", "revoked_at"
+    )
+    state = (list(sessions),)
     if session_policy().blacklist:
         from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
-        state += (OutstandingToken.objects.count(), BlacklistedToken.objects.count())
+        state += (
+            list(OutstandingToken.objects.order_by("pk").values_list("pk", flat=True)),
+            list(BlacklistedToken.objects.order_by("pk").values_list("token_id", flat=True)),
+        )
     return state
 
 
@@ -219,6 +226,16 @@ def test_tokens_of_a_deleted_or_inactive_user_are_refused(session, user, change)
     assert_clean_refusal(session.client.get("/api/me/", HTTP_AUTHORIZATION=f"Bearer {access}"), statuses={401})
 
 
+def test_a_user_deactivated_behind_the_models_back_cannot_refresh(session, user):
+    """QuerySet.update() sends no signal, so no session is ended; refreshing still reads the user."""
+    type(user).objects.filter(pk=user.pk).update(is_active=False)
+
+    response = send_refresh_token(session, session.refresh_token)
+
+    assert_clean_refusal(response, statuses={401})
+    assert response.json()["code"] == "user_inactive"
+
+
 BAD_HEADERS = {
     "token-scheme": "Token {access}",
     "bearer-without-token": "Bearer",
@@ -243,6 +260,13 @@ def test_bad_authorization_headers_get_401(session, header, path, method):
 
     assert_clean_refusal(response, statuses={401})
     assert stored_state() == before
+
+
+def test_more_than_one_space_after_bearer_is_allowed(session):
+    """RFC 6750, section 2.1: credentials = "Bearer" 1*SP b64token."""
+    response = session.client.get("/api/me/", HTTP_AUTHORIZATION=f"Bearer    {session.access}")
+
+    assert response.status_code == 200
 
 
 @pytest.mark.parametrize("header", [*BAD_HEADERS.values(), "Bearer {expired}"], ids=[*BAD_HEADERS, "expired"])
@@ -292,6 +316,18 @@ def test_bad_bodies_get_a_clean_4xx(session, path, body, content_type):
     response = session.client.generic(
         "POST", path, body, content_type=content_type, HTTP_AUTHORIZATION=f"Bearer {session.access}"
     )
+
+    assert_clean_refusal(response)
+    assert stored_state() == before
+
+
+@pytest.mark.parametrize("body", [{"admin": True}, {"refresh": "x"}], ids=["unknown-field", "another-endpoints-field"])
+def test_right_credentials_with_extra_fields_are_refused(session, body):
+    """Only the fields an endpoint knows: anything more is a client bug worth hearing about."""
+    before = stored_state()
+    credentials = {"username": "alice", "password": DEMO_PASSWORD}
+
+    response = session.client.post("/api/token/", credentials | body, format="json")
 
     assert_clean_refusal(response)
     assert stored_state() == before
