@@ -3,9 +3,11 @@ tokens, bodies, headers and cookies. Each answer is a 4xx JSON error with a stab
 and the stored tokens and sessions are left as they were."""
 
 import base64
+import functools
 import hashlib
 import hmac
 import json
+import re
 
 import jwt
 import pytest
@@ -16,7 +18,7 @@ from {{ cookiecutter.project_slug }}.authentication import blacklist
 from {{ cookiecutter.project_slug }}.authentication.models import TokenFamily
 from {{ cookiecutter.project_slug }}.authentication.policy import session_policy
 from {{ cookiecutter.project_slug }}.authentication.signing import token_backend
-from {{ cookiecutter.project_slug }}.core.testing import DEMO_PASSWORD
+from {{ cookiecutter.project_slug }}.core.testing import DEMO_PASSWORD, PROJECT_DIR
 
 COOKIE_MODE = settings.JWT_REFRESH_STORAGE == "httponly_cookie"
 ONE_MEGABYTE = "A" * (1024 * 1024)
@@ -93,11 +95,18 @@ def stored_state() -> tuple:
     return state
 
 
+@functools.cache
+def documented_error_codes() -> dict[str, int]:
+    """Return the README's table of error codes: code -> status."""
+    section = (PROJECT_DIR / "README.md").read_text().split("### Error codes", 1)[1].split("\n#", 1)[0]
+    return {code: int(status) for status, code in re.findall(r"^\| (\d{3}) \| `(\w+)` \|", section, re.MULTILINE)}
+
+
 def assert_clean_refusal(response, statuses=range(400, 500)) -> None:
-    """A 4xx with a JSON body carrying a string code, and nothing that looks like a traceback."""
+    """A 4xx with a JSON body carrying a documented code, and nothing that looks like a traceback."""
     assert response.status_code in statuses, (response.status_code, response.content[:300])
-    body = response.json()
-    assert isinstance(body.get("code"), str) and body["code"]
+    code = response.json().get("code")
+    assert documented_error_codes().get(code) == response.status_code, f"{code!r} is not in the README's table"
     assert b"Traceback" not in response.content
 
 
