@@ -162,7 +162,12 @@ def next_pair(family: TokenFamily) -> IssuedTokens:
 
 
 def issue_in_grace(family: TokenFamily) -> IssuedTokens:
-    """Issue a fresh pair for a replay inside the grace window; the family stays linear on record."""
+    """Issue a fresh pair for a replay inside the grace window.
+
+    The pair the first request got stays usable too (two tabs each hold one), so the family
+    may go on in two branches: each token is still spent only once, both branches keep the
+    family's absolute limit, and revoking the family ends both.
+    """
     issued = next_pair(family)
     blacklist.record_issued(issued.refresh, issued.refresh_jwt, family.user_id)
     TokenFamily.objects.filter(pk=family.pk).update(last_issued_jti=issued.refresh.jti)

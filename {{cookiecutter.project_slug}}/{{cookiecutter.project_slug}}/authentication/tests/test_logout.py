@@ -70,14 +70,29 @@ def test_logout_all_ends_every_session_of_the_caller_only(signed_in, make_auth, 
     assert response.status_code == 205
     assert laptop.refresh().status_code == 401
     assert signed_in.refresh(phone_token).status_code == 401
+    assert_access_ended_if_configured(laptop)
     assert bob.refresh().status_code == 200
 
 
-def test_password_change_ends_every_session(signed_in, user):
+def test_password_change_ends_every_session(signed_in, make_auth, user):
+    laptop = make_auth()
+    laptop.login()
+
     user.set_password("a whole new password")
     user.save()
 
-    assert signed_in.refresh().status_code == 401
+    for device in (signed_in, laptop):
+        refused = device.refresh()
+        assert refused.status_code == 401
+        assert refused.json()["code"] in {"session_revoked", "token_blacklisted"}
+        assert_access_ended_if_configured(device)
+
+
+def assert_access_ended_if_configured(device) -> None:
+    """With JWT_REVOKE_ACCESS_ON_LOGOUT the device's access token stops at once; else it lives to expiry."""
+    response = device.client.get("/api/me/", **device.auth_header(device.access))
+    expected = 401 if session_policy().revoke_access_on_logout else 200
+    assert response.status_code == expected, response.content
 
 
 def test_deleting_the_user_ends_their_access_tokens(signed_in, user):

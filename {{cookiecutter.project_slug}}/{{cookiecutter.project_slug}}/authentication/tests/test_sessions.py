@@ -13,6 +13,24 @@ from {{ cookiecutter.project_slug }}.authentication.tokens import RefreshToken
 
 
 @override_settings(JWT_MAX_SESSION=timedelta(days=30))
+def test_signing_in_starts_the_sessions_clock(auth):
+    auth.login()
+
+    family = TokenFamily.objects.get()
+    assert family.expires_at == family.created_at + timedelta(days=30)
+    assert RefreshToken(auth.refresh_token).expires_at <= family.expires_at
+
+
+@override_settings(JWT_MAX_SESSION=None)
+def test_without_a_limit_an_old_session_goes_on(auth):
+    auth.login()
+    TokenFamily.objects.update(created_at=timezone.now() - timedelta(days=3650))
+
+    assert TokenFamily.objects.get().expires_at is None
+    assert auth.refresh().status_code == 200
+
+
+@override_settings(JWT_MAX_SESSION=timedelta(days=30))
 def test_a_session_older_than_its_limit_cannot_refresh(signed_in):
     TokenFamily.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
 
