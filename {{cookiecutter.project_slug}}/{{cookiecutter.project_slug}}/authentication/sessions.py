@@ -108,7 +108,8 @@ def refresh_session(raw: str) -> IssuedTokens:
     policy = session_policy()
     if not policy.rotate:
         return reissue_access(token)
-    family = live_family(token)
+    # Spending a token finds a blacklisted one by itself (its insert conflicts); otherwise ask.
+    family = live_family(token) if policy.spend_on_rotation else ensure_refresh_token_usable(token)
     spent_id = blacklist.recorded_id(token) if policy.spend_on_rotation else None
     issued = next_pair(family)
     try:
