@@ -7,6 +7,8 @@ warnings once the required variables are set and DJANGO_SECRET_KEY is a long ran
 {% if cookiecutter.signing_algorithm == "RS256" -%}
 from django.core.exceptions import ImproperlyConfigured
 
+from {{ cookiecutter.project_slug }}.authentication.keys import KeyPairError, check_key_file, check_key_pair
+
 {% endif -%}
 from .base import *  # noqa: F403
 from .base import SIMPLE_JWT, env
@@ -15,8 +17,23 @@ DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
 {%- if cookiecutter.signing_algorithm == "RS256" %}
-if not (SIMPLE_JWT["SIGNING_KEY"] and SIMPLE_JWT["VERIFYING_KEY"]):
-    raise ImproperlyConfigured("Set JWT_PRIVATE_KEY_FILE and JWT_PUBLIC_KEY_FILE (or the keys themselves)")
+
+
+def check_keys() -> None:
+    """Raise ImproperlyConfigured, naming the variable, unless the key pair can sign and verify tokens."""
+    try:
+        for name in ("JWT_PRIVATE_KEY", "JWT_PUBLIC_KEY"):
+            if not env(name, default="") and env(f"{name}_FILE", default=""):
+                check_key_file(name, env(f"{name}_FILE"))
+        if not (SIMPLE_JWT["SIGNING_KEY"] and SIMPLE_JWT["VERIFYING_KEY"]):
+            raise ImproperlyConfigured("Set JWT_PRIVATE_KEY_FILE and JWT_PUBLIC_KEY_FILE (or the keys themselves)")
+        check_key_pair(SIMPLE_JWT["SIGNING_KEY"], SIMPLE_JWT["VERIFYING_KEY"])
+    except KeyPairError as error:
+        raise ImproperlyConfigured(str(error)) from error
+
+
+# A bad key would pass `check --deploy` and fail only at the first sign-in, with a 500.
+check_keys()
 {%- else %}
 SIMPLE_JWT["SIGNING_KEY"] = env("JWT_SIGNING_KEY", default=SECRET_KEY)
 {%- endif %}
