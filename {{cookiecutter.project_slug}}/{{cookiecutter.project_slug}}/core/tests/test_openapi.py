@@ -1,6 +1,7 @@
 """The OpenAPI schema and Swagger UI, and a schemathesis run against the live schema."""
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -9,7 +10,13 @@ import pytest
 from django.conf import settings
 
 from {{ cookiecutter.project_slug }}.core.browser import chromium
-from {{ cookiecutter.project_slug }}.core.testing import DEMO_PASSWORD, PROJECT_DIR, HttpAuthSession
+from {{ cookiecutter.project_slug }}.core.testing import (
+    ACCESS_LOG_VARIABLE,
+    DEMO_PASSWORD,
+    PROJECT_DIR,
+    HttpAuthSession,
+    create_user,
+)
 
 ENDPOINTS = {
     "/api/token/",
@@ -58,27 +65,98 @@ def test_swagger_ui_is_served_from_the_project_not_a_cdn(client):
     assert b"cdn.jsdelivr" not in response.content
 
 
-def schemathesis(schema_url: str, *options: str) -> subprocess.CompletedProcess:
-    command = [str(Path(sys.executable).parent / "schemathesis"), "run", schema_url, "--checks", CHECKS]
-    command += ["--max-examples", "25", "--seed", "1", "--no-shrink", "--generation-database", "none", *options]
-    return subprocess.run(command, cwd=PROJECT_DIR, capture_output=True, text=True, timeout=600)
+# The signed-in run's credentials, as ${VARIABLES} that its environment fills in. Each
+# operation that ends a session gets a session of its own (logout-all a user of its own), so
+# in whatever order schemathesis runs them, the rest stay signed in and really reach the view.
+# Cookie mode sends the CSRF pair everywhere and the refresh cookie to refresh; body mode
+# puts the refresh tokens in the bodies.
+SIGNED_IN_CONFIG = {
+    "httponly_cookie": """
+headers = { Authorization = "Bearer ${ACCESS}", Cookie = "csrftoken=${CSRF}", X-CSRFToken = "${CSRF}" }
+
+[[operations]]
+include-path = "/api/token/refresh/"
+headers = { Cookie = "csrftoken=${CSRF}; refresh_token=${REFRESH_TOKEN}" }
+
+[[operations]]
+include-path = "/api/auth/logout/"
+headers = { Authorization = "Bearer ${LOGOUT_ACCESS}" }
+""",
+    "local_storage": """
+headers = { Authorization = "Bearer ${ACCESS}" }
+
+[[operations]]
+include-path = "/api/token/refresh/"
+parameters = { "body.refresh" = "${REFRESH_TOKEN}" }
+
+[[operations]]
+include-path = "/api/auth/logout/"
+headers = { Authorization = "Bearer ${LOGOUT_ACCESS}" }
+parameters = { "body.refresh" = "${LOGOUT_REFRESH}" }
+""",
+}
+LOGOUT_ALL_CONFIG = """
+[[operations]]
+include-path = "/api/auth/logout-all/"
+headers = { Authorization = "Bearer ${LOGOUT_ALL_ACCESS}" }
+"""
+
+
+def schemathesis(schema_url: str, config: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
+    """Run schemathesis against the schema (with a configuration file, if given); return the finished process."""
+    command = [str(Path(sys.executable).parent / "schemathesis")]
+    command += ["--config-file", str(config)] if config else []
+    command += ["run", schema_url, "--checks", CHECKS, "--max-examples", "25", "--seed", "1", "--no-shrink"]
+    command += ["--generation-database", "none"]
+    env = {**os.environ, **(env or {})}
+    return subprocess.run(command, cwd=PROJECT_DIR, env=env, capture_output=True, text=True, timeout=600)
+
+
+def signed_in_config(folder: Path) -> Path:
+    """Write the signed-in run's configuration for this storage mode; return its path."""
+    config = folder / "schemathesis-signed-in.toml"
+    config.write_text(SIGNED_IN_CONFIG[settings.JWT_REFRESH_STORAGE] + LOGOUT_ALL_CONFIG)
+    return config
+
+
+def signed_in_environment(server) -> tuple[HttpAuthSession, dict]:
+    """Sign in once for the run and once for each operation that ends a session; return the first and the secrets."""
+    create_user(server.env, "bob")
+    signed_in, refreshing, logging_out, everywhere = (HttpAuthSession(server.url) for _ in range(4))
+    for session, username in ((signed_in, "alice"), (refreshing, "alice"), (logging_out, "alice"), (everywhere, "bob")):
+        assert session.login(username).status == 200
+    secrets = {
+        "ACCESS": signed_in.access,
+        "CSRF": signed_in.csrf_token(),
+        "REFRESH_TOKEN": refreshing.refresh_token,
+        "LOGOUT_ACCESS": logging_out.access,
+        "LOGOUT_REFRESH": logging_out.refresh_token,
+        "LOGOUT_ALL_ACCESS": everywhere.access,
+    }
+    return signed_in, secrets
 
 
 @pytest.mark.live_server_process
-def test_schemathesis_finds_no_server_error_and_no_answer_that_breaks_the_schema(start_server):
-    server = start_server()
-    session = HttpAuthSession(server.url)
-    assert session.login().status == 200
+def test_schemathesis_finds_no_server_error_and_no_answer_that_breaks_the_schema(start_server, tmp_path):
+    server = start_server(**{ACCESS_LOG_VARIABLE: str(tmp_path / "access.log")})
+    signed_in, secrets = signed_in_environment(server)
     schema_url = f"{server.url}/api/schema/"
 
-    signed_in = schemathesis(
-        schema_url, "--header", f"Authorization: Bearer {session.access}", "--exclude-path", "/api/auth/logout-all/"
-    )
-    anonymous = schemathesis(schema_url)
+    signed_in_run = schemathesis(schema_url, config=signed_in_config(tmp_path), env=secrets)
+    assert_passed(signed_in_run)
+    # Every operation was reached with valid credentials (and in cookie mode the CSRF pair),
+    # not only refused, and the session-ending ones ended only their own sessions.
+    assert server.count_requests("POST", "/api/token/refresh/", 200) >= 1
+    assert server.count_requests("POST", "/api/auth/logout/", 205) >= 1
+    assert server.count_requests("POST", "/api/auth/logout-all/", 205) >= 1
+    assert signed_in.me().status == 200
 
-    for run in (signed_in, anonymous):
-        assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-2000:]
-        assert " passed" in run.stdout
+    assert_passed(schemathesis(schema_url))
+
+
+def assert_passed(run: subprocess.CompletedProcess) -> None:
+    assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-2000:]
+    assert " passed" in run.stdout
 
 
 class SwaggerUI:
