@@ -190,7 +190,14 @@ describe("logout", () => {
     const [call] = server.callsTo("/api/auth/logout-all/");
     assert.equal(call.headers.get("Authorization"), `Bearer ${token}`);
     assert.equal(call.headers.get("X-CSRFToken"), "csrf-value");
+    assert.deepEqual(call.json, {});
     assert.equal(client.getState().reason, "logout_all");
+  });
+
+  test("logoutAll() sends no refresh token in local_storage mode either: the server refuses any field", async () => {
+    const { server, client } = await signedIn({ mode: "local_storage" }, { storage: memoryStorage() });
+    assert.equal(await client.logoutAll(), true);
+    assert.deepEqual(server.callsTo("/api/auth/logout-all/")[0].json, {});
   });
 });
 

@@ -9,7 +9,7 @@ from drf_spectacular.utils import OpenApiParameter
 from rest_framework.exceptions import PermissionDenied
 
 from .exceptions import RefreshTokenMissing, TokenRefused
-from .serializers import MAX_TOKEN_LENGTH
+from .serializers import EMPTY_BODY_REQUEST, MAX_TOKEN_LENGTH, validate_empty_body
 from .transport import access_token_family
 
 COOKIE_NAME = "refresh_token"
@@ -78,14 +78,15 @@ REFRESH_COOKIE_PARAMETER = OpenApiParameter(
 class CookieTransport:
     """httponly_cookie mode: the refresh token travels in an HttpOnly, SameSite cookie."""
 
-    # How the OpenAPI schema describes what the refresh and logout requests carry.
-    request_schema = None
+    # How the OpenAPI schema describes what the refresh and logout requests carry: `{}` or nothing.
+    request_schema = EMPTY_BODY_REQUEST
     schema_parameters = [CSRF_HEADER_PARAMETER, REFRESH_COOKIE_PARAMETER]
     logout_schema_parameters = [CSRF_HEADER_PARAMETER]  # logout is never sent the cookie
 
     def read(self, request) -> str:
-        """Return the refresh token from the cookie, after the CSRF check."""
+        """Return the refresh token from the cookie, after the CSRF check and a look at the body."""
         enforce_csrf(request)
+        validate_empty_body(request)  # nothing belongs there; anything sent is a client bug
         raw = first_cookie_value(request, cookie_name())
         if not raw:
             raise RefreshTokenMissing()
@@ -113,10 +114,11 @@ class CookieTransport:
         response.delete_cookie(cookie_name(), path=COOKIE_PATH, samesite=settings.JWT_REFRESH_COOKIE_SAMESITE)
 
     def session_to_end(self, request) -> str:
-        """Return the caller's own session: the family of the access token, after the CSRF check.
+        """Return the caller's own session: the family of the access token, after the CSRF and body checks.
 
         The cookie is only sent to the refresh endpoint, and logout needs no token from the
         client: the access token already names the caller's session.
         """
         enforce_csrf(request)
+        validate_empty_body(request)
         return access_token_family(request)

@@ -21,6 +21,27 @@ class StrictSerializer(serializers.Serializer):
         return attrs
 
 
+class EmptyBodySerializer(StrictSerializer):
+    """No fields: the body of a request whose credentials travel elsewhere (a cookie, the access token)."""
+
+
+# What the OpenAPI schema declares for those requests. drf-spectacular leaves a serializer
+# without fields out of the schema entirely, which would not say that `{}` is welcome.
+EMPTY_BODY_REQUEST = {
+    "application/json": {
+        "type": "object",
+        "additionalProperties": False,
+        "maxProperties": 0,
+        "description": "An empty object, or no body at all: any field is refused with 400 `invalid`.",
+    }
+}
+
+
+def validate_empty_body(request) -> None:
+    """Refuse any body but none or `{}`, with the codes every other endpoint gives a bad body."""
+    EmptyBodySerializer(data=request.data).is_valid(raise_exception=True)
+
+
 class LoginSerializer(StrictSerializer):
     """Username and password; `validate` returns the authenticated, active user."""
 

@@ -6,6 +6,7 @@ from datetime import datetime
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from rest_framework_simplejwt import tokens
+from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.utils import datetime_from_epoch, datetime_to_epoch
 
@@ -53,14 +54,30 @@ def cap_expiry(token: tokens.Token, not_after: datetime | None) -> None:
         token["exp"] = datetime_to_epoch(not_after)
 
 
-class AccessToken(tokens.AccessToken):
-    """An access token; it carries the family id so that logout can end it early."""
+class ProjectToken(tokens.Token):
+    """Behaviour every token class here shares: the project's backend and a crash-proof expiry check."""
 
     def get_token_backend(self):
         return token_backend()
 
+    def check_exp(self, claim: str = "exp", current_time: datetime | None = None) -> None:
+        # PyJWT only checks that `exp` converts to int; simplejwt then turns it into a datetime,
+        # which raises on a signed 10**30, year 10000 or "1700000000" (a string) instead of refusing.
+        try:
+            super().check_exp(claim, current_time)
+        except (OverflowError, OSError, TypeError, ValueError) as error:
+            raise TokenError(f"Token '{claim}' claim is out of range.") from error
 
-class RefreshToken(tokens.Token):
+
+class AccessToken(ProjectToken, tokens.AccessToken):
+    """An access token; it carries the family id so that logout can end it early."""
+
+
+class UntypedToken(ProjectToken, tokens.UntypedToken):
+    """A token of any type, verified like the typed ones (verify takes either kind)."""
+
+
+class RefreshToken(ProjectToken):
     """A refresh token bound to one session family.
 
     Unlike simplejwt's RefreshToken it never queries the database on its own: the
@@ -70,9 +87,6 @@ class RefreshToken(tokens.Token):
     token_type = "refresh"
     lifetime = api_settings.REFRESH_TOKEN_LIFETIME
     no_copy_claims = (api_settings.TOKEN_TYPE_CLAIM, "exp", api_settings.JTI_CLAIM, "iat")
-
-    def get_token_backend(self):
-        return token_backend()
 
     @classmethod
     def for_session(cls, user, family_id, not_after: datetime | None = None) -> "RefreshToken":

@@ -12,13 +12,18 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.settings import api_settings
-from rest_framework_simplejwt.tokens import UntypedToken
 
 from . import sessions
 from .exceptions import TokenRefused
-from .serializers import LoginSerializer, TokenResponseSerializer, VerifySerializer
+from .serializers import (
+    EMPTY_BODY_REQUEST,
+    LoginSerializer,
+    TokenResponseSerializer,
+    VerifySerializer,
+    validate_empty_body,
+)
 from .throttling import AuthRateThrottle
-from .tokens import AccessToken, RefreshToken, typed_user_id
+from .tokens import AccessToken, RefreshToken, UntypedToken, typed_user_id
 from .transport import refresh_transport
 
 
@@ -122,13 +127,14 @@ class LogoutView(APIView):
         return response
 
 
-@extend_schema(request=None, responses={205: OpenApiResponse(description="Every session ended.")})
+@extend_schema(request=EMPTY_BODY_REQUEST, responses={205: OpenApiResponse(description="Every session ended.")})
 class LogoutAllView(APIView):
-    """POST to end every session of the caller, on every device."""
+    """POST `{}` (or nothing) to end every session of the caller, on every device."""
 
     permission_classes = (IsAuthenticated,)
 
     def post(self, request):
+        validate_empty_body(request)
         sessions.end_all_sessions(request.user.pk)
         response = Response(status=status.HTTP_205_RESET_CONTENT)
         refresh_transport().clear(response)

@@ -1,7 +1,7 @@
 """Request parsing with a size limit: nothing this API accepts comes near 64 KiB."""
 
 from rest_framework import status
-from rest_framework.exceptions import APIException
+from rest_framework.exceptions import APIException, ParseError
 from rest_framework.parsers import JSONParser
 
 MAX_BODY_BYTES = 64 * 1024
@@ -21,4 +21,9 @@ class LimitedJSONParser(JSONParser):
         length = request.META.get("CONTENT_LENGTH") if request is not None else None
         if length and length.isdigit() and int(length) > MAX_BODY_BYTES:
             raise RequestTooLarge()
-        return super().parse(stream, media_type, parser_context)
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except RecursionError as error:
+            # 64 KiB of "[" nests deeper than Python's json module can recurse; DRF catches
+            # only ValueError, so without this the answer would be a 500.
+            raise ParseError("JSON parse error - nested too deeply.") from error

@@ -328,15 +328,16 @@ export function createAuthClient(options) {
    * Tell the server, then sign out here and in every tab, whatever the server answered.
    * @param {string} url
    * @param {string} why
+   * @param {() => object} body What the request carries: logout names its refresh token, logout-all nothing.
    */
-  async function endSession(url, why) {
+  async function endSession(url, why, body) {
     let confirmed = false;
     try {
       if (session) {
         // Built per attempt: a refresh before the replay may rotate the refresh token.
         const response = await authorizedFetch((token) => [
           url,
-          jsonPost(carrier.body(), withBearer(carrier.headers(), token)),
+          jsonPost(body(), withBearer(carrier.headers(), token)),
         ]);
         confirmed = response.ok;
       }
@@ -446,8 +447,9 @@ export function createAuthClient(options) {
 
   return {
     login,
-    logout: () => endSession(config.endpoints.logout, "logout"),
-    logoutAll: () => endSession(config.endpoints.logoutAll, "logout_all"),
+    logout: () => endSession(config.endpoints.logout, "logout", carrier.body),
+    // The server refuses any field here: the access token alone names the user.
+    logoutAll: () => endSession(config.endpoints.logoutAll, "logout_all", () => ({})),
     apiFetch,
     restore,
     subscribe,

@@ -17,11 +17,13 @@ from django.conf import settings
 from {{ cookiecutter.project_slug }}.authentication import blacklist
 from {{ cookiecutter.project_slug }}.authentication.models import TokenFamily
 from {{ cookiecutter.project_slug }}.authentication.policy import session_policy
+from {{ cookiecutter.project_slug }}.authentication.sessions import end_all_sessions
 from {{ cookiecutter.project_slug }}.authentication.signing import token_backend
 from {{ cookiecutter.project_slug }}.core.testing import DEMO_PASSWORD, PROJECT_DIR
 
 COOKIE_MODE = settings.JWT_REFRESH_STORAGE == "httponly_cookie"
 ONE_MEGABYTE = "A" * (1024 * 1024)
+YEAR_10000 = 253402300800  # the first second after datetime.max
 
 
 def b64(data) -> str:
@@ -65,6 +67,13 @@ BAD_TOKENS = {
     "other-algorithm": lambda t: other_algorithm(claims_of(t)),
     "expired": lambda t: with_claims(t, exp=claims_of(t)["iat"] - 3600),
     "not-yet-valid": lambda t: with_claims(t, nbf=claims_of(t)["iat"] + 3600),
+    # Times no datetime can hold: PyJWT lets them through, simplejwt's expiry check used to crash.
+    "exp-out-of-range": lambda t: with_claims(t, exp=10**30),
+    "exp-after-year-9999": lambda t: with_claims(t, exp=YEAR_10000),
+    "exp-a-numeric-string": lambda t: with_claims(t, exp=str(claims_of(t)["exp"])),
+    "exp-out-of-range-in-the-past": lambda t: with_claims(t, exp=-(10**30)),
+    "iat-out-of-range": lambda t: with_claims(t, iat=10**30),
+    "nbf-out-of-range": lambda t: with_claims(t, nbf=10**30),
     "no-user-id": lambda t: with_claims(t, user_id=None),
     "non-integer-user-id": lambda t: with_claims(t, user_id="not-a-number"),
     "no-family": lambda t: with_claims(t, fam=None),
@@ -179,6 +188,24 @@ def test_verify_refuses_bad_tokens_of_either_kind(session, kind, make_token):
     assert stored_state() == before
 
 
+# Signed times that are odd but fit a datetime: such a token is as good as any other.
+ODD_BUT_VALID_TIMES = {
+    "iat-far-in-the-past": {"iat": -(10**30)},
+    "nbf-far-in-the-past": {"nbf": -(10**30)},
+    "exp-in-year-9999": {"exp": YEAR_10000 - 1},
+}
+
+
+@pytest.mark.parametrize("changes", ODD_BUT_VALID_TIMES.values(), ids=ODD_BUT_VALID_TIMES)
+def test_signed_tokens_with_odd_but_valid_times_are_accepted(session, changes):
+    access, refresh_token = with_claims(session.access, **changes), with_claims(session.refresh_token, **changes)
+
+    assert send_bearer(session, "/api/me/", access).status_code == 200
+    assert verify(session, access).status_code == 200
+    assert verify(session, refresh_token).status_code == 200
+    assert send_refresh_token(session, refresh_token).status_code == 200
+
+
 EVERY_TAKER = [
     *(pytest.param("refresh", send, id=f"refresh-{name}") for name, send in REFRESH_TOKEN_TAKERS.items()),
     *(pytest.param("access", send, id=f"access-{name}") for name, send in ACCESS_TOKEN_TAKERS.items()),
@@ -222,17 +249,30 @@ def test_a_blacklisted_refresh_token_is_refused_everywhere(session):
     assert stored_state() == before
 
 
+# Every endpoint that takes a token, with the kind it takes (verify takes either).
+EVERY_TOKEN_TAKER = [
+    *EVERY_TAKER,
+    pytest.param("access", verify, id="access-verify"),
+    pytest.param("refresh", verify, id="refresh-verify"),
+]
+
+
+@pytest.mark.parametrize("kind, send", EVERY_TOKEN_TAKER)
 @pytest.mark.parametrize("change", ["delete", "deactivate"])
-def test_tokens_of_a_deleted_or_inactive_user_are_refused(session, user, change):
-    access, refresh_token = session.access, session.refresh_token
+def test_tokens_of_a_deleted_or_inactive_user_are_refused(session, user, change, kind, send):
+    token = good_token(session, kind)
     if change == "delete":
         user.delete()
     else:
         user.is_active = False
         user.save()  # through the model, as the admin does: that is what ends the sessions
+    before = stored_state()
 
-    assert_clean_refusal(send_refresh_token(session, refresh_token), statuses={401})
-    assert_clean_refusal(session.client.get("/api/me/", HTTP_AUTHORIZATION=f"Bearer {access}"), statuses={401})
+    response = send(session, token)
+
+    # Nothing to revoke or spend: the sessions have ended, and with a deleted user they are gone.
+    assert_clean_refusal(response, statuses={401})
+    assert stored_state() == before
 
 
 def test_a_user_deactivated_behind_the_models_back_cannot_refresh(session, user):
@@ -243,6 +283,31 @@ def test_a_user_deactivated_behind_the_models_back_cannot_refresh(session, user)
 
     assert_clean_refusal(response, statuses={401})
     assert response.json()["code"] == "user_inactive"
+
+
+def test_after_a_deactivation_behind_the_models_back_access_tokens_last_until_they_expire(session, user):
+    """By design with revoke_access_on_logout: access tokens are checked in the cache alone, and
+    update() told it nothing. Without it, every request reads the user, as in stock simplejwt."""
+    type(user).objects.filter(pk=user.pk).update(is_active=False)
+
+    response = send_bearer(session, "/api/me/", session.access)
+
+    if session_policy().revoke_access_on_logout:
+        assert response.status_code == 200
+    else:
+        assert_clean_refusal(response, statuses={401})
+        assert response.json()["code"] == "user_inactive"
+
+
+def test_ending_the_sessions_after_a_bulk_deactivation_ends_every_token(session, user):
+    """What the README tells whoever deactivates users with QuerySet.update()."""
+    type(user).objects.filter(pk=user.pk).update(is_active=False)
+
+    end_all_sessions(user.pk, TokenFamily.Reason.ACCOUNT_CHANGED)
+
+    assert_clean_refusal(send_bearer(session, "/api/me/", session.access), statuses={401})
+    assert_clean_refusal(verify(session, session.access), statuses={401})
+    assert_clean_refusal(send_refresh_token(session, session.refresh_token), statuses={401})
 
 
 BAD_HEADERS = {
@@ -288,10 +353,19 @@ def test_the_token_endpoints_ignore_whatever_authorization_header_comes_along(se
     assert session.login().status_code == 200
 
 
-# Logout reads a body only in local_storage mode (the refresh token); it is sent signed in.
-BODY_ENDPOINTS = ["/api/token/", "/api/token/verify/"]
-if not COOKIE_MODE:
-    BODY_ENDPOINTS += ["/api/token/refresh/", "/api/auth/logout/"]
+# Every auth endpoint, each of which reads its body.
+BODY_ENDPOINTS = [
+    "/api/token/",
+    "/api/token/refresh/",
+    "/api/token/verify/",
+    "/api/auth/logout/",
+    "/api/auth/logout-all/",
+]
+# These read no field (the refresh token is in the cookie, or none is needed), yet still read
+# the body: they take none or {}, and refuse anything else as the other endpoints do.
+FIELDLESS_ENDPOINTS = ["/api/auth/logout-all/"]
+if COOKIE_MODE:
+    FIELDLESS_ENDPOINTS += ["/api/token/refresh/", "/api/auth/logout/"]
 BAD_BODIES = {
     "not-json": ("{'username': ", "application/json"),
     "json-list": (json.dumps(["alice", "password"]), "application/json"),
@@ -310,6 +384,7 @@ BAD_BODIES = {
     "form-encoded": ("username=alice&password=x", "application/x-www-form-urlencoded"),
     "plain-text": ("alice:password", "text/plain"),
     "one-megabyte": (json.dumps({"username": ONE_MEGABYTE, "password": "x"}), "application/json"),
+    "nested-too-deeply": ("[" * 30_000 + "]" * 30_000, "application/json"),  # under the size limit
     "nul-bytes": (
         json.dumps({"username": "al\u0000ice", "password": "x\u0000", "token": "a\u0000"}),
         "application/json",
@@ -317,17 +392,51 @@ BAD_BODIES = {
 }
 
 
-@pytest.mark.parametrize("body, content_type", BAD_BODIES.values(), ids=BAD_BODIES)
-@pytest.mark.parametrize("path", BODY_ENDPOINTS)
+BAD_BODY_CASES = [
+    pytest.param(path, body, content_type, id=f"{path}-{name}")
+    for path in BODY_ENDPOINTS
+    for name, (body, content_type) in BAD_BODIES.items()
+    if not (name == "empty-object" and path in FIELDLESS_ENDPOINTS)  # {} is just what they take
+]
+
+
+def post_body(session, path, body, content_type="application/json"):
+    """POST this raw body signed in, with the CSRF header: only the body can be what is wrong."""
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {session.access}", **session.csrf_header()}
+    return session.client.generic("POST", path, body, content_type=content_type, **headers)
+
+
+@pytest.mark.parametrize("path, body, content_type", BAD_BODY_CASES)
 def test_bad_bodies_get_a_clean_4xx(session, path, body, content_type):
     before = stored_state()
 
-    response = session.client.generic(
-        "POST", path, body, content_type=content_type, HTTP_AUTHORIZATION=f"Bearer {session.access}"
-    )
+    response = post_body(session, path, body, content_type)
 
     assert_clean_refusal(response)
     assert stored_state() == before
+
+
+@pytest.mark.parametrize("body", ["", "{}"], ids=["no-body", "empty-object"])
+@pytest.mark.parametrize("path", FIELDLESS_ENDPOINTS)
+def test_the_endpoints_without_fields_take_no_body_or_an_empty_object(session, path, body):
+    response = post_body(session, path, body)
+
+    assert response.status_code in {200, 205}, response.content[:300]
+
+
+def test_the_schema_declares_an_empty_body_exactly_where_one_is_taken(client):
+    """Schemathesis and Swagger UI send what the schema declares; it must match what is accepted."""
+    paths = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()["paths"]
+
+    for path in BODY_ENDPOINTS:
+        body = paths[path]["post"]["requestBody"]
+        schema = body["content"]["application/json"]["schema"]
+        if path in FIELDLESS_ENDPOINTS:
+            assert schema["maxProperties"] == 0
+            assert schema["additionalProperties"] is False
+            assert not body.get("required")
+        else:
+            assert "$ref" in schema
 
 
 @pytest.mark.parametrize("body", [{"admin": True}, {"refresh": "x"}], ids=["unknown-field", "another-endpoints-field"])
