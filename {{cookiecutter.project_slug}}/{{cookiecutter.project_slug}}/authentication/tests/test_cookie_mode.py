@@ -8,6 +8,7 @@ from django.test import override_settings
 
 from {{ cookiecutter.project_slug }}.authentication.cookies import COOKIE_PATH, cookie_name
 from {{ cookiecutter.project_slug }}.authentication.policy import session_policy
+from {{ cookiecutter.project_slug }}.authentication.tests.test_bad_input import assert_clean_refusal, stored_state
 from {{ cookiecutter.project_slug }}.authentication.tokens import RefreshToken
 
 
@@ -122,21 +123,49 @@ def post_with_cookies(session, cookie_header, path="/api/token/refresh/", body="
 
 
 def test_a_garbage_cookie_is_refused_with_401(signed_in):
+    before = stored_state()
+
     response = post_with_cookies(signed_in, "refresh_token=garbage")
 
-    assert response.status_code == 401
+    assert_clean_refusal(response, statuses={401})
     assert response.json()["code"] == "token_not_valid"
+    assert stored_state() == before
 
 
 def test_of_two_refresh_cookies_the_first_one_counts(signed_in):
     """Browsers send the cookie with the more specific path first (RFC 6265, 5.4)."""
     valid = signed_in.refresh_token
+    before = stored_state()
 
     garbage_first = post_with_cookies(signed_in, f"refresh_token=garbage; refresh_token={valid}")
+
+    assert_clean_refusal(garbage_first, statuses={401})
+    assert stored_state() == before  # the valid cookie behind the garbage was not touched
+
     valid_first = post_with_cookies(signed_in, f"refresh_token={valid}; refresh_token=garbage")
 
-    assert garbage_first.status_code == 401
     assert valid_first.status_code == 200
+    assert_only_spent(valid, issued=valid_first, before=before)
+
+
+def assert_only_spent(spent: str, issued, before: tuple) -> None:
+    """Assert that the refresh spent `spent` and issued the cookie of `issued`, and changed nothing else."""
+    after = stored_state()
+    if not session_policy().rotate:
+        assert after == before  # nothing is spent or issued: the same token goes on
+        assert cookie_name() not in issued.cookies
+        return
+    new_jti, spent_jti = RefreshToken(refresh_cookie(issued).value).jti, RefreshToken(spent).jti
+    ((family_id, *_),) = before[0]
+    assert [(pk, issued_jti, last_spent, revoked) for pk, issued_jti, last_spent, _, revoked in after[0]] == [
+        (family_id, new_jti, spent_jti, None)
+    ]
+    if session_policy().blacklist:
+        from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
+
+        outstanding = dict(OutstandingToken.objects.values_list("jti", "pk"))
+        spent_ids = [outstanding[spent_jti]] if session_policy().spend_on_rotation else []
+        assert after[1:] == (before[1] + [outstanding[new_jti]], before[2] + spent_ids)
 
 
 def test_a_refresh_cookie_sent_elsewhere_is_ignored(signed_in):

@@ -4,6 +4,7 @@ import time
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.hashers import get_hasher
 from rest_framework_simplejwt.tokens import AccessToken
 
 from {{ cookiecutter.project_slug }}.authentication.tokens import FAMILY_CLAIM, RefreshToken
@@ -48,6 +49,41 @@ def test_obtain_answers_an_unknown_user_exactly_like_a_wrong_password(auth):
 
     assert unknown.status_code == wrong.status_code == 401
     assert unknown.data == wrong.data
+
+
+@pytest.fixture
+def hashings(monkeypatch):
+    """Return a list that records every password the configured hasher hashes from now on."""
+    hasher = type(get_hasher())
+    calls, encode = [], hasher.encode
+
+    def counting_encode(self, password, *args, **kwargs):
+        calls.append(password)
+        return encode(self, password, *args, **kwargs)
+
+    monkeypatch.setattr(hasher, "encode", counting_encode)
+    return calls
+
+
+def hashings_during(hashings, sign_in) -> int:
+    hashings.clear()
+    assert sign_in().status_code == 401
+    return len(hashings)
+
+
+def test_obtain_hashes_the_password_for_an_unknown_user_as_for_a_wrong_password(auth, user, hashings):
+    """Counted, not timed: test settings use a fast hasher, so a stopwatch would prove nothing.
+
+    A login that skipped the hasher for an unknown username would answer measurably faster
+    with a real hasher, and so tell which usernames exist.
+    """
+    unknown = hashings_during(hashings, lambda: auth.login(username="nobody"))
+    wrong_password = hashings_during(hashings, lambda: auth.login(password="wrong"))
+    user.is_active = False
+    user.save()
+    inactive = hashings_during(hashings, lambda: auth.login())
+
+    assert unknown == wrong_password == inactive == 1
 
 
 def test_obtain_refuses_an_inactive_user(auth, user):
