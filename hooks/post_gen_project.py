@@ -196,8 +196,8 @@ def migrate_database(answers: dict, root: Path) -> None:
     hint = "make migrate"
     if answers["database"] == "postgresql":
         hint = f"createdb {answers['project_slug']} (or set DATABASE_URL in .env), then make migrate"
+    # The migrations create the cache tables too (core/migrations).
     run([venv_python(root), "manage.py", "migrate", "--no-input"], root, hint)
-    run([venv_python(root), "manage.py", "createcachetable"], root, hint)
 
 
 def check_project(answers: dict, root: Path) -> None:

@@ -98,26 +98,36 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache --------------------------------------------------------------------------
-# Revoked sessions are looked up here on every authenticated request, so every server
-# process must see the same cache: Redis when REDIS_URL is set, the database otherwise.
+# Revoked sessions are looked up on every authenticated request, so every server process
+# must see the same cache: Redis when REDIS_URL is set, the database otherwise. They have
+# an alias of their own: throttles count per client IP in "default", and a flood of those
+# keys must not make the cache cull revocations (a logged-out access token would work again).
 # https://docs.djangoproject.com/en/stable/topics/cache/
 REDIS_URL = env("REDIS_URL", default="")
+# Without REDIS_URL: tables in the database, which `migrate` creates (core/migrations).
+DATABASE_CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "django_cache",
+    },
+    # A table of its own, culled (expired rows first) only past a million rows.
+    "revocations": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "jwt_revocations",
+        "OPTIONS": {"MAX_ENTRIES": 1_000_000},
+    },
+}
 if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "{{ cookiecutter.project_slug }}.core.cache.RedisCache",
-            "LOCATION": REDIS_URL,
-            # Lets several projects (or test runs) share one Redis without sharing counts.
-            "KEY_PREFIX": env("REDIS_KEY_PREFIX", default=""),
-        }
+    REDIS_CACHE = {
+        "BACKEND": "{{ cookiecutter.project_slug }}.core.cache.RedisCache",
+        "LOCATION": REDIS_URL,
+        # Lets several projects (or test runs) share one Redis without sharing counts.
+        "KEY_PREFIX": env("REDIS_KEY_PREFIX", default=""),
     }
+    # The same Redis, which must never evict revocations: maxmemory-policy noeviction (see the README).
+    CACHES = {"default": REDIS_CACHE, "revocations": {**REDIS_CACHE}}
 else:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-            "LOCATION": "django_cache",
-        }
-    }
+    CACHES = DATABASE_CACHES
 
 # --- Users and passwords ------------------------------------------------------------
 # A custom user model from the first migration, as Django recommends for new projects.

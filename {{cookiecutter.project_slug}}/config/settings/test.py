@@ -25,7 +25,15 @@ WHITENOISE_USE_FINDERS = True
 # One process, one cache. Live-server tests run several processes with
 # TEST_LOCAL_CACHE=false: they share Redis (REDIS_URL) or the database cache, as in base.
 if env.bool("TEST_LOCAL_CACHE", default=True):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        # Apart from "default" and as roomy as in base (a LocMemCache's LOCATION names its store).
+        "revocations": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "revocations",
+            "OPTIONS": {"MAX_ENTRIES": 1_000_000},
+        },
+    }
 {%- if cookiecutter.refresh_token_storage == "httponly_cookie" %}
 
 # The test client speaks plain http.

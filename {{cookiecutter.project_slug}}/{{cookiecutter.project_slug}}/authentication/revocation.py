@@ -6,6 +6,10 @@ request. JWT_REVOCATION_SYNC_SECONDS > 0 trades that lookup for bounded stalenes
 process remembers the families it found open and re-reads a revocation marker at most
 that often, so a logout reaches other processes within that many seconds (at once in the
 process that handled it).
+
+They live in a cache of their own, settings.CACHES["revocations"]: in a shared one, a
+flood of other keys (throttle counts, one per client IP) would make it cull them, and a
+logged-out access token would work again.
 """
 
 import threading
@@ -13,7 +17,7 @@ import time
 import uuid
 from collections.abc import Iterable
 
-from django.core.cache import cache
+from django.core.cache import caches
 
 from .policy import session_policy
 
@@ -21,6 +25,7 @@ KEY_PREFIX = "jwt:revoked-family:"
 # Rewritten with a new random value on every revocation, so any change is seen.
 MARKER_KEY = "jwt:revocations-marker"
 MAX_REMEMBERED = 100_000
+CACHE_ALIAS = "revocations"
 
 
 class OpenFamilies:
@@ -42,7 +47,7 @@ class OpenFamilies:
         now = time.monotonic()
         if now - self.synced_at < every_seconds:
             return
-        marker = cache.get(MARKER_KEY)
+        marker = caches[CACHE_ALIAS].get(MARKER_KEY)
         with self.lock:
             if marker != self.marker or len(self.family_ids) > MAX_REMEMBERED:
                 self.family_ids.clear()
@@ -64,8 +69,9 @@ def key(family_id: str) -> str:
 def revoke_families(family_ids: Iterable[str]) -> None:
     """Make the access tokens of these families fail from now on."""
     ttl = session_policy().revocation_ttl.total_seconds()
-    cache.set_many({key(family_id): 1 for family_id in family_ids}, timeout=ttl)
-    cache.set(MARKER_KEY, uuid.uuid4().hex, timeout=None)
+    store = caches[CACHE_ALIAS]
+    store.set_many({key(family_id): 1 for family_id in family_ids}, timeout=ttl)
+    store.set(MARKER_KEY, uuid.uuid4().hex, timeout=None)
     open_families.forget()
 
 
@@ -73,11 +79,11 @@ def is_family_revoked(family_id: str) -> bool:
     """Return whether this family's access tokens have been revoked."""
     sync_seconds = session_policy().revocation_sync_seconds
     if not sync_seconds:
-        return cache.get(key(family_id)) is not None
+        return caches[CACHE_ALIAS].get(key(family_id)) is not None
     open_families.sync_if_due(sync_seconds)
     if family_id in open_families.family_ids:
         return False
-    revoked = cache.get(key(family_id)) is not None
+    revoked = caches[CACHE_ALIAS].get(key(family_id)) is not None
     if not revoked:
         open_families.remember(family_id)
     return revoked

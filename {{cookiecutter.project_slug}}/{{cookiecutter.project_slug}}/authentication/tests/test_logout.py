@@ -3,7 +3,9 @@
 import time
 
 import jwt
-from django.core.cache import cache
+import pytest
+from django.core.cache import cache, caches
+from django.core.management import call_command
 from django.test import override_settings
 
 from {{ cookiecutter.project_slug }}.authentication.models import TokenFamily
@@ -120,10 +122,29 @@ def test_with_revocation_sync_other_processes_see_a_logout_within_the_sync_inter
     assert signed_in.get("/api/me/").status_code == 200
     family_id = family_of(jwt.decode(signed_in.access, options={"verify_signature": False}))
     # Another process revokes: the cache changes, this process's memory of open families does not.
-    cache.set(revocation.key(family_id), 1)
-    cache.set(revocation.MARKER_KEY, "changed elsewhere")
+    caches["revocations"].set(revocation.key(family_id), 1)
+    caches["revocations"].set(revocation.MARKER_KEY, "changed elsewhere")
 
     assert signed_in.get("/api/me/").status_code == 200  # still inside the sync interval
     later = time.monotonic() + 61
     monkeypatch.setattr(revocation.time, "monotonic", lambda: later)
+    assert signed_in.get("/api/me/").status_code == 401
+
+
+@pytest.fixture(params=["test-caches", "database-caches"])
+def cache_settings(request, settings, db):
+    """The caches of the test settings (in memory), or of base.py without REDIS_URL (database tables)."""
+    if request.param == "database-caches":
+        settings.CACHES = settings.DATABASE_CACHES
+        call_command("createcachetable", verbosity=0)  # rolled back with the test
+    return request.param
+
+
+@override_settings(JWT_REVOKE_ACCESS_ON_LOGOUT=True, JWT_REVOCATION_SYNC_SECONDS=0)
+def test_a_flood_of_throttle_keys_does_not_revive_a_logged_out_access_token(cache_settings, signed_in):
+    signed_in.logout()
+
+    # What throttles write for a thousand client IPs: far more than a cache's default MAX_ENTRIES (300).
+    cache.set_many({f"throttle_refresh_10.0.{n // 256}.{n % 256}": [time.time()] for n in range(1000)})
+
     assert signed_in.get("/api/me/").status_code == 401

@@ -1,11 +1,12 @@
-"""Two server processes on one database behave as one server."""
+"""Two server processes on one database behave as one server: they share its cache tables, or Redis."""
 
 import pytest
 from django.conf import settings
+from django.core.cache import caches
+from django.core.management import call_command
+from django.db import connection
 
 from {{ cookiecutter.project_slug }}.core.testing import HttpAuthSession
-
-pytestmark = pytest.mark.live_server_process
 
 
 @pytest.fixture(params=["database-cache", "redis-cache"])
@@ -16,6 +17,7 @@ def two_servers(request, start_server):
     return start_server(**environment), start_server(**environment)
 
 
+@pytest.mark.live_server_process
 def test_a_token_rotated_through_one_server_is_refused_by_the_other(two_servers):
     first, second = two_servers
     on_first = HttpAuthSession(first.url)
@@ -31,6 +33,7 @@ def test_a_token_rotated_through_one_server_is_refused_by_the_other(two_servers)
         assert replay.status == 200
 
 
+@pytest.mark.live_server_process
 def test_logout_through_one_server_ends_the_session_on_the_other(two_servers):
     first, second = two_servers
     on_first = HttpAuthSession(first.url)
@@ -43,3 +46,26 @@ def test_logout_through_one_server_ends_the_session_on_the_other(two_servers):
     assert on_second.refresh(refresh_token).status == 401
     expected = 401 if settings.JWT_REVOKE_ACCESS_ON_LOGOUT else 200
     assert on_second.me(access).status == expected
+
+
+@pytest.fixture
+def database_caches(settings):
+    """The caches of base.py without REDIS_URL; their tables are dropped afterwards."""
+    settings.CACHES = settings.DATABASE_CACHES
+    tables = [cache["LOCATION"] for cache in settings.CACHES.values()]
+    yield tables
+    with connection.cursor() as cursor:
+        for table in set(tables) & set(connection.introspection.table_names()):
+            cursor.execute(f"DROP TABLE {connection.ops.quote_name(table)}")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migrate_alone_creates_the_cache_tables(database_caches):
+    assert not set(database_caches) & set(connection.introspection.table_names())
+    call_command("migrate", "core", "zero", verbosity=0)
+
+    call_command("migrate", verbosity=0)  # no createcachetable
+
+    for alias in settings.CACHES:
+        caches[alias].set("written", alias)
+        assert caches[alias].get("written") == alias
