@@ -9,6 +9,7 @@ import math
 import time
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cached_property
 
 from django.db import transaction
@@ -80,11 +81,23 @@ def live_family(token: RefreshToken) -> TokenFamily:
     )
     if family is None or family.revoked_at is not None:
         raise SessionRevoked()
-    if family.expires_at is not None and family.expires_at <= timezone.now():
+    deadline = session_deadline(family)
+    if deadline is not None and deadline <= timezone.now():
         raise SessionExpired()
     if not family.user.is_active:
         raise UserInactive()
     return family
+
+
+def session_deadline(family: TokenFamily) -> datetime | None:
+    """Return when the session ends: the limit fixed at sign-in or, if sooner, the one the settings set now.
+
+    The settings count too, so lowering JWT_MAX_SESSION (or setting one) also ends the
+    sessions that began under the old value.
+    """
+    max_session = session_policy().max_session
+    limits = [family.expires_at, family.created_at + max_session if max_session else None]
+    return min((limit for limit in limits if limit is not None), default=None)
 
 
 def parse_family_id(value) -> uuid.UUID:
@@ -137,7 +150,7 @@ def reissue_access(token: RefreshToken) -> IssuedTokens:
     family = ensure_refresh_token_usable(token)
     token.payload.update(user_claims(family.user))
     access = token.access_token()
-    cap_expiry(access, family.expires_at)
+    cap_expiry(access, session_deadline(family))
     return IssuedTokens(access=access, refresh=None)
 
 
@@ -156,7 +169,7 @@ def ensure_access_token_usable(token) -> None:
 
 def next_pair(family: TokenFamily) -> IssuedTokens:
     """Return the family's next token pair, signed, with claims read afresh from the user."""
-    refresh = RefreshToken.for_session(family.user, family.pk, not_after=family.expires_at)
+    refresh = RefreshToken.for_session(family.user, family.pk, not_after=session_deadline(family))
     issued = IssuedTokens(access=refresh.access_token(), refresh=refresh)
     issued.refresh_jwt  # noqa: B018  (sign now, outside any transaction)
     return issued
@@ -167,11 +180,16 @@ def issue_in_grace(family: TokenFamily) -> IssuedTokens:
 
     The pair the first request got stays usable too (two tabs each hold one), so the family
     may go on in two branches: each token is still spent only once, both branches keep the
-    family's absolute limit, and revoking the family ends both.
+    family's absolute limit, and revoking the family ends both. Called inside a transaction:
+    if a logout revoked the family since it was read, SessionRevoked rolls the pair's record back.
     """
     issued = next_pair(family)
     blacklist.record_issued(issued.refresh, issued.refresh_jwt, family.user_id)
-    TokenFamily.objects.filter(pk=family.pk).update(last_issued_jti=issued.refresh.jti)
+    updated = TokenFamily.objects.filter(pk=family.pk, revoked_at__isnull=True).update(
+        last_issued_jti=issued.refresh.jti
+    )
+    if not updated:
+        raise SessionRevoked()
     return issued
 
 

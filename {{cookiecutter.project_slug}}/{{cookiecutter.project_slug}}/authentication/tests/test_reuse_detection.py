@@ -1,13 +1,15 @@
 """Spent refresh tokens: single use, a grace window for the previous one, reuse detection."""
 
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
+from django.core.management import call_command
 from django.test import override_settings
-from django.utils import timezone
+from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 
 from {{ cookiecutter.project_slug }}.authentication import sessions
-from {{ cookiecutter.project_slug }}.authentication.exceptions import TokenBlacklisted, TokenReused
+from {{ cookiecutter.project_slug }}.authentication.exceptions import SessionRevoked, TokenBlacklisted, TokenReused
 from {{ cookiecutter.project_slug }}.authentication.models import TokenFamily
 from {{ cookiecutter.project_slug }}.authentication.tokens import RefreshToken
 
@@ -76,27 +78,36 @@ def test_without_reuse_detection_a_replay_is_refused_but_the_family_lives(signed
     assert signed_in.refresh().status_code == 200
 
 
-def spend_and_replay(raw, seconds_later):
-    """Rotate `raw`, then replay it as if `seconds_later` seconds had passed."""
+def spend_and_replay(raw, after, monkeypatch):
+    """Rotate `raw`, then replay it exactly `after` later by the session layer's clock (frozen there)."""
     sessions.refresh_session(raw)
-    TokenFamily.objects.update(last_rotated_at=timezone.now() - timedelta(seconds=seconds_later))
+    replayed_at = TokenFamily.objects.get().last_rotated_at + after
+    monkeypatch.setattr(sessions, "timezone", SimpleNamespace(now=lambda: replayed_at))
     return sessions.refresh_session(raw)
 
 
 @override_settings(JWT_ROTATION_GRACE_SECONDS=10, JWT_REUSE_DETECTION=True)
-def test_the_previous_token_inside_the_grace_window_gets_a_fresh_pair(signed_in):
+def test_the_previous_token_inside_the_grace_window_gets_a_fresh_pair(signed_in, monkeypatch):
     family_id = RefreshToken(signed_in.refresh_token).family_id
 
-    issued = spend_and_replay(signed_in.refresh_token, seconds_later=9)
+    issued = spend_and_replay(signed_in.refresh_token, timedelta(seconds=9), monkeypatch)
 
     assert issued.refresh.family_id == family_id
     assert TokenFamily.objects.get().revoked_at is None
 
 
 @override_settings(JWT_ROTATION_GRACE_SECONDS=10, JWT_REUSE_DETECTION=True)
-def test_the_previous_token_at_the_grace_boundary_is_reuse(signed_in):
+def test_the_previous_token_a_millisecond_before_the_grace_ends_gets_a_fresh_pair(signed_in, monkeypatch):
+    issued = spend_and_replay(signed_in.refresh_token, timedelta(seconds=10, milliseconds=-1), monkeypatch)
+
+    assert issued.refresh is not None
+    assert TokenFamily.objects.get().revoked_at is None
+
+
+@override_settings(JWT_ROTATION_GRACE_SECONDS=10, JWT_REUSE_DETECTION=True)
+def test_the_previous_token_at_the_grace_boundary_is_reuse(signed_in, monkeypatch):
     with pytest.raises(TokenReused):
-        spend_and_replay(signed_in.refresh_token, seconds_later=10)
+        spend_and_replay(signed_in.refresh_token, timedelta(seconds=10), monkeypatch)
 
     assert TokenFamily.objects.get().revoked_reason == TokenFamily.Reason.REUSE
 
@@ -112,6 +123,38 @@ def test_an_older_generation_inside_the_grace_window_is_reuse(signed_in):
 
 
 @override_settings(JWT_ROTATION_GRACE_SECONDS=10, JWT_REUSE_DETECTION=False)
-def test_outside_the_grace_window_without_reuse_detection_is_plainly_refused(signed_in):
+def test_outside_the_grace_window_without_reuse_detection_is_plainly_refused(signed_in, monkeypatch):
     with pytest.raises(TokenBlacklisted):
-        spend_and_replay(signed_in.refresh_token, seconds_later=11)
+        spend_and_replay(signed_in.refresh_token, timedelta(seconds=11), monkeypatch)
+
+
+@override_settings(JWT_ROTATION_GRACE_SECONDS=10)
+def test_a_grace_replay_racing_a_logout_gets_no_pair(signed_in, user, monkeypatch):
+    raw = signed_in.refresh_token
+    sessions.refresh_session(raw)
+    read_before_the_logout = TokenFamily.objects.select_related("user").get()
+    sessions.end_session(read_before_the_logout.pk, user.pk)
+    records = OutstandingToken.objects.count()
+    # The replay read the family while it was open; the logout committed before it wrote.
+    monkeypatch.setattr(sessions, "live_family", lambda token: read_before_the_logout)
+
+    with pytest.raises(SessionRevoked):
+        sessions.refresh_session(raw)
+
+    assert OutstandingToken.objects.count() == records  # the pair's record was rolled back
+
+
+@override_settings(JWT_ROTATION_GRACE_SECONDS=0)
+def test_a_spent_token_replayed_in_its_leeway_after_a_flush_is_still_refused(signed_in, settings):
+    settings.SIMPLE_JWT = {**settings.SIMPLE_JWT, "LEEWAY": 10}
+    spent = RefreshToken(signed_in.refresh_token)
+    assert signed_in.refresh().status_code == 200
+    # Time passes: the spent token expired 5 s ago, inside the leeway simplejwt still accepts.
+    spent.set_exp(lifetime=-timedelta(seconds=5))
+    OutstandingToken.objects.filter(jti=spent.jti).update(expires_at=spent.expires_at)
+
+    call_command("flushexpiredtokens")
+    replay = signed_in.refresh(str(spent))
+
+    assert replay.status_code == 401
+    assert replay.json()["code"] in {"token_reused", "token_blacklisted"}

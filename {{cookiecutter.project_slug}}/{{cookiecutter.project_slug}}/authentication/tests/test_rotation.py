@@ -50,13 +50,14 @@ def token_record_count() -> int:
 
 
 def let_all_but_the_newest_token_expire() -> None:
-    """Stand in for time passing: every recorded token but the newest reaches its expiry."""
+    """Stand in for time passing: every recorded token but the newest expires, leeway included."""
     if not session_policy().blacklist:
         return
     from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 
     newest = OutstandingToken.objects.latest("id")
-    OutstandingToken.objects.exclude(pk=newest.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+    long_expired = timezone.now() - session_policy().leeway - timedelta(seconds=1)
+    OutstandingToken.objects.exclude(pk=newest.pk).update(expires_at=long_expired)
 
 
 def test_flushing_keeps_the_token_tables_bounded_across_many_rotations(signed_in):

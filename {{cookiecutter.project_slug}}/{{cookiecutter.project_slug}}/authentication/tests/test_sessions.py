@@ -61,3 +61,63 @@ def test_flushexpiredtokens_deletes_sessions_that_can_issue_no_more_tokens(signe
     call_command("flushexpiredtokens")
 
     assert TokenFamily.objects.count() == 1
+
+
+def test_setting_a_session_limit_ends_sessions_begun_without_one(auth, settings):
+    settings.JWT_MAX_SESSION = None
+    auth.login()
+    TokenFamily.objects.update(created_at=timezone.now() - timedelta(days=31))
+
+    settings.JWT_MAX_SESSION = timedelta(days=30)
+    response = auth.refresh()
+
+    assert response.status_code == 401
+    assert response.json()["code"] == "session_expired"
+
+
+def test_lowering_the_session_limit_ends_sessions_begun_under_the_old_one(auth, settings):
+    settings.JWT_MAX_SESSION = timedelta(days=30)
+    auth.login()
+    TokenFamily.objects.update(created_at=timezone.now() - timedelta(days=8))
+
+    settings.JWT_MAX_SESSION = timedelta(days=7)
+    response = auth.refresh()
+
+    assert response.status_code == 401
+    assert response.json()["code"] == "session_expired"
+
+
+def test_a_lowered_session_limit_caps_the_tokens_a_refresh_hands_out(auth, settings):
+    settings.JWT_MAX_SESSION = timedelta(days=30)
+    auth.login()
+    limit = timezone.now() + timedelta(seconds=30)  # sooner than either token would expire
+    TokenFamily.objects.update(created_at=limit - timedelta(days=7))
+
+    settings.JWT_MAX_SESSION = timedelta(days=7)
+    assert auth.refresh().status_code == 200
+
+    assert AccessToken(auth.access)["exp"] <= limit.timestamp()
+    if session_policy().rotate:
+        assert RefreshToken(auth.refresh_token).expires_at <= limit
+
+
+def test_flushexpiredtokens_deletes_sessions_past_the_limit_the_settings_set_now(auth, settings):
+    settings.JWT_MAX_SESSION = None
+    auth.login()
+    # Refreshed just now, so it is not idle: only the new limit ends it.
+    TokenFamily.objects.update(created_at=timezone.now() - timedelta(days=31), last_rotated_at=timezone.now())
+
+    settings.JWT_MAX_SESSION = timedelta(days=30)
+    call_command("flushexpiredtokens")
+
+    assert not TokenFamily.objects.exists()
+
+
+def test_flushexpiredtokens_keeps_a_session_until_its_leeway_has_passed(signed_in, settings):
+    settings.SIMPLE_JWT = {**settings.SIMPLE_JWT, "LEEWAY": 10}
+    TokenFamily.objects.update(expires_at=timezone.now() - timedelta(seconds=5))
+
+    call_command("flushexpiredtokens")
+
+    assert TokenFamily.objects.exists()
+    assert signed_in.refresh().json()["code"] == "session_expired"  # not session_revoked

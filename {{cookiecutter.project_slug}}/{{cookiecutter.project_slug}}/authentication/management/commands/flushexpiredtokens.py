@@ -4,6 +4,8 @@ Overrides simplejwt's command of the same name (this app is listed first) and do
 work too. Schedule it daily, e.g. from cron: `python manage.py flushexpiredtokens`.
 """
 
+from datetime import datetime
+
 from django.core.management.base import BaseCommand
 from django.db.models import Q
 from django.db.models.functions import Coalesce
@@ -13,26 +15,37 @@ from ...models import TokenFamily
 from ...policy import session_policy
 
 
+def flush_cutoff() -> datetime:
+    """Return the moment before which an expiry is past for good.
+
+    simplejwt accepts a token until its expiry plus SIMPLE_JWT["LEEWAY"]; until then its
+    records must stay, or a spent token replayed in the leeway would find none and be
+    taken for one issued before the blacklist, and spent again.
+    """
+    return timezone.now() - session_policy().leeway
+
+
 def flush_expired_token_records() -> int:
-    """Delete expired outstanding tokens (and, by cascade, their blacklist rows)."""
+    """Delete outstanding tokens expired beyond the leeway (and, by cascade, their blacklist rows)."""
     if not session_policy().blacklist:
         return 0
     from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 
-    deleted, _ = OutstandingToken.objects.filter(expires_at__lte=timezone.now()).delete()
+    deleted, _ = OutstandingToken.objects.filter(expires_at__lte=flush_cutoff()).delete()
     return deleted
 
 
 def flush_dead_families() -> int:
     """Delete sessions that can issue no more tokens: past their limit, or idle past a refresh lifetime."""
-    now = timezone.now()
+    cutoff = flush_cutoff()
     policy = session_policy()
     # A grace-window reissue can follow the last rotation by at most the grace.
-    idle_before = now - policy.refresh_lifetime - policy.grace
-    dead = TokenFamily.objects.alias(last_issued=Coalesce("last_rotated_at", "created_at")).filter(
-        Q(expires_at__lte=now) | Q(last_issued__lt=idle_before)
-    )
-    deleted, _ = dead.delete()
+    idle_before = cutoff - policy.refresh_lifetime - policy.grace
+    dead = Q(expires_at__lte=cutoff) | Q(last_issued__lt=idle_before)
+    if policy.max_session:  # the limit the settings set now, as sessions.session_deadline counts it
+        dead |= Q(created_at__lte=cutoff - policy.max_session)
+    families = TokenFamily.objects.alias(last_issued=Coalesce("last_rotated_at", "created_at")).filter(dead)
+    deleted, _ = families.delete()
     return deleted
 
 
