@@ -10,7 +10,14 @@ from rest_framework.test import APIClient
 
 from {{ cookiecutter.project_slug }}.authentication.policy import session_policy
 from {{ cookiecutter.project_slug }}.core.browser import why_no_browser
-from {{ cookiecutter.project_slug }}.core.testing import UNTHROTTLED, LiveDatabase, LiveServer, prepare_database, server_env
+from {{ cookiecutter.project_slug }}.core.testing import (
+    UNTHROTTLED,
+    LiveDatabase,
+    LiveServer,
+    logout_body,
+    prepare_database,
+    server_env,
+)
 
 PASSWORD = "correct horse battery staple"
 COOKIE_MODE = settings.JWT_REFRESH_STORAGE == "httponly_cookie"
@@ -93,7 +100,7 @@ class AuthFlow:
 
     def logout(self, path="/api/auth/logout/", refresh_token=None):
         """Log out with the held access token (and the refresh token, in local_storage mode)."""
-        body = {} if COOKIE_MODE else {"refresh": refresh_token or self.body_refresh}
+        body = logout_body(path, refresh_token or self.body_refresh, COOKIE_MODE)
         return self.client.post(path, body, format="json", **self.auth_header(), **self.csrf_header())
 
     def get(self, path):

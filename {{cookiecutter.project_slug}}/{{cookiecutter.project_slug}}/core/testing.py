@@ -27,6 +27,12 @@ DEMO_PASSWORD = "correct horse battery staple"
 UNTHROTTLED = "100000/minute"
 
 
+def logout_body(path: str, refresh_token: str | None, cookie_mode: bool) -> dict:
+    """Return the body a logout takes: the refresh token for logout in body mode, else nothing."""
+    takes_refresh = path == "/api/auth/logout/" and not cookie_mode
+    return {"refresh": refresh_token} if takes_refresh else {}
+
+
 def free_port() -> int:
     """Return a TCP port on 127.0.0.1 that nothing listens on right now."""
     with socket.socket() as sock:
@@ -326,7 +332,7 @@ class HttpAuthSession:
         return client.request("POST", "/api/token/refresh/", {"refresh": token})
 
     def logout(self, path: str = "/api/auth/logout/") -> HttpResponse:
-        body = {} if self.cookie_mode else {"refresh": self.body_refresh}
+        body = logout_body(path, self.body_refresh, self.cookie_mode)
         headers = {"Authorization": f"Bearer {self.access}", "X-CSRFToken": self.csrf_token()}
         return self.http.request("POST", path, body, headers)
 
