@@ -4,12 +4,13 @@ import json
 import re
 import sys
 import tomllib
+from dataclasses import dataclass, field
 
 import pytest
 
 from .conftest import answers_for, ruff, run
 from .hooks import post_gen
-from .matrix import MATRIX
+from .matrix import MATRIX, NEEDS_POSTGRESQL
 
 
 @pytest.fixture(params=MATRIX.values(), ids=MATRIX.keys())
@@ -103,11 +104,18 @@ def test_two_bakes_never_share_a_secret(tmp_path):
     assert first != second
 
 
+def settings_of(path, expression: str, env: dict | None = None):
+    """Return the value of a JSON-able expression over the bake's settings (named `s`), read by manage.py shell."""
+    code = f"from django.conf import settings as s; import json; print(json.dumps({expression}))"
+    result = run([sys.executable, "manage.py", "shell", "-c", code], cwd=path, env=env)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
 def test_settings_follow_the_answers(project):
     path, answers = project
-    code = (
-        "from django.conf import settings as s; import json; "
-        "print(json.dumps({'access': s.SIMPLE_JWT['ACCESS_TOKEN_LIFETIME'].total_seconds(), "
+    expression = (
+        "{'access': s.SIMPLE_JWT['ACCESS_TOKEN_LIFETIME'].total_seconds(), "
         "'refresh': s.SIMPLE_JWT['REFRESH_TOKEN_LIFETIME'].days, 'rotate': s.SIMPLE_JWT['ROTATE_REFRESH_TOKENS'], "
         "'bar': s.SIMPLE_JWT['BLACKLIST_AFTER_ROTATION'], 'leeway': s.SIMPLE_JWT['LEEWAY'], "
         "'alg': s.SIMPLE_JWT['ALGORITHM'], "
@@ -116,11 +124,9 @@ def test_settings_follow_the_answers(project):
         "'engine': s.DATABASES['default']['ENGINE'], 'grace': s.JWT_ROTATION_GRACE_SECONDS, "
         "'reuse': s.JWT_REUSE_DETECTION, 'revoke_access': s.JWT_REVOKE_ACCESS_ON_LOGOUT, "
         "'max_session': s.JWT_MAX_SESSION.days if s.JWT_MAX_SESSION else 0, "
-        "'iss': s.SIMPLE_JWT['ISSUER'], 'aud': s.SIMPLE_JWT['AUDIENCE'], 'rates': s.JWT_THROTTLE_RATES}))"
+        "'iss': s.SIMPLE_JWT['ISSUER'], 'aud': s.SIMPLE_JWT['AUDIENCE'], 'rates': s.JWT_THROTTLE_RATES}"
     )
-    result = run([sys.executable, "manage.py", "shell", "-c", code], cwd=path)
-    assert result.returncode == 0, result.stderr
-    actual = json.loads(result.stdout.strip().splitlines()[-1])
+    actual = settings_of(path, expression)
     yes = lambda key: answers[key] == "yes"  # noqa: E731
     assert actual == {
         "access": int(answers["access_token_lifetime_minutes"]) * 60,
@@ -146,13 +152,17 @@ def test_settings_follow_the_answers(project):
     }
 
 
-def test_postgresql_projects_keep_connections(project):
-    path, answers = project
-    if answers["database"] != "postgresql":
-        return
-    settings_text = (path / "config" / "settings" / "base.py").read_text()
-    assert "CONN_MAX_AGE" in settings_text
-    assert "CONN_HEALTH_CHECKS" in settings_text
+@pytest.mark.parametrize("name", sorted(NEEDS_POSTGRESQL))
+def test_postgresql_projects_keep_connections_and_check_them(baked, name):
+    # Loading the settings opens no connection, so the database need not exist.
+    expression = "{key: s.DATABASES['default'][key] for key in ('ENGINE', 'CONN_MAX_AGE', 'CONN_HEALTH_CHECKS')}"
+    database = settings_of(
+        baked(MATRIX[name]), expression, env={"DATABASE_URL": "postgres://postgres@127.0.0.1:5432/x"}
+    )
+
+    assert database["ENGINE"] == "django.db.backends.postgresql"
+    assert database["CONN_MAX_AGE"] > 0
+    assert database["CONN_HEALTH_CHECKS"] is True
 
 
 def test_recorded_answers_re_render_the_same_project(tmp_path):
@@ -196,3 +206,122 @@ def test_every_environment_variable_is_documented_in_env_example(project):
 
     assert read, "expected settings to read the environment"
     assert read - documented == set()
+
+
+@dataclass
+class Section:
+    """One `## ` section of a Markdown file: its prose lines and its fenced code blocks."""
+
+    title: str
+    prose: list[str] = field(default_factory=list)
+    code_blocks: list[tuple[str, list[str]]] = field(default_factory=list)  # (info string, lines)
+
+    def text(self) -> str:
+        """Return the prose as one line, the way Markdown joins wrapped lines."""
+        return " ".join(line.strip() for line in self.prose if line.strip())
+
+
+FENCE_OPENER = re.compile(r"^ {0,3}(?P<fence>`{3,}|~{3,})\s*(?P<info>\S*)")
+
+
+def markdown_sections(markdown: str) -> list[Section]:
+    """Return the `## ` sections in order (what precedes the first one titled ""), fences parsed as CommonMark does."""
+    sections = [Section("")]
+    fence = None
+    for line in markdown.splitlines():
+        if fence is not None:
+            if re.fullmatch(rf" {{0,3}}{re.escape(fence[0])}{{{len(fence)},}}\s*", line):
+                fence = None
+            else:
+                sections[-1].code_blocks[-1][1].append(line)
+        elif opener := FENCE_OPENER.match(line):
+            fence = opener["fence"]
+            sections[-1].code_blocks.append((opener["info"], []))
+        elif line.startswith("## "):
+            sections.append(Section(line[3:].strip()))
+        else:
+            sections[-1].prose.append(line)
+    assert fence is None, "a code fence is never closed"
+    return sections
+
+
+# Mermaid sequenceDiagram blocks: what opens one, and what may only stand inside one of a kind.
+# https://mermaid.js.org/syntax/sequenceDiagram.html
+MERMAID_OPENERS = {"alt", "opt", "loop", "par", "critical", "break", "rect"}
+MERMAID_INSIDE = {"else": "alt", "and": "par", "option": "critical"}
+
+
+def mermaid_nesting_errors(diagram: list[str]) -> list[str]:
+    """Return what is wrong with the nesting of a sequenceDiagram's blocks; empty when each block ends."""
+    errors, open_blocks = [], []
+    for number, line in enumerate(diagram, start=1):
+        keyword = (line.split() or [""])[0]
+        if keyword in MERMAID_OPENERS:
+            open_blocks.append(keyword)
+        elif keyword in MERMAID_INSIDE and open_blocks[-1:] != [MERMAID_INSIDE[keyword]]:
+            errors.append(f"line {number}: {keyword} outside {MERMAID_INSIDE[keyword]}")
+        elif keyword == "end" and not open_blocks:
+            errors.append(f"line {number}: end closes no block")
+        elif keyword == "end":
+            open_blocks.pop()
+    return errors + [f"{block} never ends" for block in open_blocks]
+
+
+def readme_sections(path) -> list[Section]:
+    return markdown_sections((path / "README.md").read_text())
+
+
+def mermaid_diagrams(section: Section) -> list[list[str]]:
+    """Return the section's mermaid code blocks, blank lines left out."""
+    return [[line for line in lines if line.strip()] for info, lines in section.code_blocks if info == "mermaid"]
+
+
+ROTATION_SECTION = "Rotation, the grace window and reuse detection"
+
+
+def test_every_mermaid_diagram_in_the_readme_is_a_sequence_diagram_whose_blocks_end(project):
+    path, _ = project
+    diagrams = [diagram for section in readme_sections(path) for diagram in mermaid_diagrams(section)]
+
+    assert diagrams
+    for diagram in diagrams:
+        assert diagram[0] == "sequenceDiagram"
+        assert mermaid_nesting_errors(diagram) == []
+
+
+def test_readme_draws_rotation_when_rotated_tokens_are_spent(project):
+    path, answers = project
+    sections = readme_sections(path)
+    spent = answers["rotate_refresh_tokens"] == "yes" and answers["blacklist_after_rotation"] == "yes"
+
+    assert [section.title for section in sections].count(ROTATION_SECTION) == (1 if spent else 0)
+    if not spent:
+        return
+    (section,) = (section for section in sections if section.title == ROTATION_SECTION)
+    assert [info for info, _ in section.code_blocks] == ["mermaid"]
+    (diagram,) = mermaid_diagrams(section)
+    assert diagram[0] == "sequenceDiagram"
+    assert mermaid_nesting_errors(diagram) == []
+    # With a grace window the replay branches (alt/else); the refusal is the diagram's last answer.
+    keywords = [line.split()[0] for line in diagram]
+    assert ("alt" in keywords) == ("else" in keywords) == (answers["rotation_grace_seconds"] != "0")
+    refusal = "401 token_reused" if answers["reuse_detection"] == "yes" else "401 token_blacklisted"
+    assert [line for line in diagram if "->>" in line][-1].endswith(f": {refusal}")
+
+
+def test_readme_says_whether_refresh_tokens_rotate_and_how_they_are_spent(project):
+    path, answers = project
+    (flow,) = (section for section in readme_sections(path) if section.title == "How the tokens flow")
+    text = flow.text()
+
+    rotates = "Every refresh *rotates* the refresh token: the old one is spent and a new one issued"
+    does_not_rotate = "Refresh tokens do not rotate: the same refresh token is used until it expires"
+    spending = "Spending is a single unique insert into the blacklist"
+    if answers["rotate_refresh_tokens"] == "yes":
+        assert rotates in text
+        assert does_not_rotate not in text
+        assert (spending in text) == (answers["blacklist_after_rotation"] == "yes")
+    else:
+        assert does_not_rotate in text
+        assert "rotates" not in text
+        assert spending not in text
