@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+import pytest
 from django.core.management import call_command
 from django.test import override_settings
 from django.utils import timezone
@@ -63,24 +64,17 @@ def test_flushexpiredtokens_deletes_sessions_that_can_issue_no_more_tokens(signe
     assert TokenFamily.objects.count() == 1
 
 
-def test_setting_a_session_limit_ends_sessions_begun_without_one(auth, settings):
-    settings.JWT_MAX_SESSION = None
+@pytest.mark.parametrize(
+    ("limit_at_sign_in", "age", "limit_now"),
+    [(None, timedelta(days=31), timedelta(days=30)), (timedelta(days=30), timedelta(days=8), timedelta(days=7))],
+    ids=["limit-set-later", "limit-lowered"],
+)
+def test_a_new_session_limit_ends_sessions_begun_under_the_old_one(auth, settings, limit_at_sign_in, age, limit_now):
+    settings.JWT_MAX_SESSION = limit_at_sign_in
     auth.login()
-    TokenFamily.objects.update(created_at=timezone.now() - timedelta(days=31))
+    TokenFamily.objects.update(created_at=timezone.now() - age)
 
-    settings.JWT_MAX_SESSION = timedelta(days=30)
-    response = auth.refresh()
-
-    assert response.status_code == 401
-    assert response.json()["code"] == "session_expired"
-
-
-def test_lowering_the_session_limit_ends_sessions_begun_under_the_old_one(auth, settings):
-    settings.JWT_MAX_SESSION = timedelta(days=30)
-    auth.login()
-    TokenFamily.objects.update(created_at=timezone.now() - timedelta(days=8))
-
-    settings.JWT_MAX_SESSION = timedelta(days=7)
+    settings.JWT_MAX_SESSION = limit_now
     response = auth.refresh()
 
     assert response.status_code == 401
