@@ -38,7 +38,7 @@ browser: ## Install Debian's chromium for the browser tests, if missing (needs r
 		else echo "not root: install chromium yourself (apt-get install chromium)"; fi; }
 
 test: $(VENV)/.installed .venv-py312/.installed browser ## Install what is needed and run every test
-	$(BIN)/pytest tests/
+	$(BIN)/pytest --durations=15 tests/
 
 bench: $(VENV)/.installed browser ## Time the template (render, make test, refreshes per tab) and run the project's benchmarks
 	$(BIN)/python scripts/bench.py

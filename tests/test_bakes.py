@@ -165,6 +165,29 @@ def test_postgresql_projects_keep_connections_and_check_them(baked, name):
     assert database["CONN_HEALTH_CHECKS"] is True
 
 
+@pytest.fixture
+def postgres_database(postgres_url):
+    """Create the database postgres_url names on the local server; drop it afterwards."""
+    import psycopg
+
+    name = postgres_url.rsplit("/", 1)[1]
+    with psycopg.connect("postgres://postgres@127.0.0.1:5432/postgres", autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+        yield postgres_url
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def test_a_sqlite_project_moves_to_postgresql_by_setting_database_url(baked, postgres_database):
+    """What its README and .env.example promise: no SQLite-only option may reach PostgreSQL."""
+    project = baked({})
+    env = {"DATABASE_URL": postgres_database}
+
+    migrated = run([sys.executable, "manage.py", "migrate", "--no-input", "-v", "0"], cwd=project, env=env)
+    assert migrated.returncode == 0, migrated.stderr[-2000:]
+    engine = settings_of(project, "s.DATABASES['default']['ENGINE']", env=env)
+    assert engine == "django.db.backends.postgresql"
+
+
 def test_recorded_answers_re_render_the_same_project(tmp_path):
     """`cookiecutter --replay-file .cookiecutter.json` gives the same project back (fresh secrets aside)."""
     from .conftest import TEMPLATE, bake
@@ -314,13 +337,17 @@ def test_readme_says_whether_refresh_tokens_rotate_and_how_they_are_spent(projec
     (flow,) = (section for section in readme_sections(path) if section.title == "How the tokens flow")
     text = flow.text()
 
-    rotates = "Every refresh *rotates* the refresh token: the old one is spent and a new one issued"
+    rotates = "Every refresh *rotates* the refresh token:"
+    spent = "the old one is spent and a new one issued"
+    not_spent = "The old one is not recorded as spent"
     does_not_rotate = "Refresh tokens do not rotate: the same refresh token is used until it expires"
     spending = "Spending is a single unique insert into the blacklist"
     if answers["rotate_refresh_tokens"] == "yes":
+        spends = answers["blacklist_after_rotation"] == "yes"
         assert rotates in text
         assert does_not_rotate not in text
-        assert (spending in text) == (answers["blacklist_after_rotation"] == "yes")
+        assert (spent in text) == (spending in text) == spends
+        assert (not_spent in text) != spends
     else:
         assert does_not_rotate in text
         assert "rotates" not in text

@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from rest_framework.test import APIClient
 
 from {{ cookiecutter.project_slug }}.authentication.policy import session_policy
+from {{ cookiecutter.project_slug }}.authentication.revocation import open_families
 from {{ cookiecutter.project_slug }}.core.browser import why_no_browser
 from {{ cookiecutter.project_slug }}.core.testing import (
     UNTHROTTLED,
@@ -25,7 +26,7 @@ COOKIE_MODE = settings.JWT_REFRESH_STORAGE == "httponly_cookie"
 
 @pytest.fixture(autouse=True)
 def fresh_policy_and_cache(settings):
-    """Each test starts with the policy of its settings, an empty cache and no throttling.
+    """Each test starts with the policy of its settings, empty caches and no throttling.
 
     Throttles have tests of their own, which set their rates; elsewhere the generated
     rates (say 5/s) would only make tests fail for the wrong reason.
@@ -35,6 +36,7 @@ def fresh_policy_and_cache(settings):
     settings.JWT_THROTTLE_RATES = {"login": UNTHROTTLED, "refresh": UNTHROTTLED}
     session_policy.cache_clear()
     cache.clear()
+    open_families.forget()  # what this process remembers of the revocation cache
     yield
     session_policy.cache_clear()
 

@@ -209,7 +209,7 @@ def forget_redis_keys(url: str) -> None:
     import redis
 
     client = redis.Redis.from_url(url, socket_timeout=2)
-    keys = list(client.scan_iter("bench:*"))
+    keys = [key for pattern in ("bench:*", "revocations:bench:*") for key in client.scan_iter(pattern)]
     if keys:
         client.delete(*keys)
 

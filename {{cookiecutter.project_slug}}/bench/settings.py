@@ -38,5 +38,4 @@ DATABASES = {"default": database}
 
 # Revoked sessions are looked up in the cache base.py configures (Redis when REDIS_URL is
 # set, else the database cache), never in the tests' per-process memory cache.
-CACHES = copy.deepcopy(base.CACHES)
-CACHES["default"]["KEY_PREFIX"] = "bench"
+CACHES = base.redis_caches(base.REDIS_URL, "bench") if base.REDIS_URL else copy.deepcopy(base.CACHES)

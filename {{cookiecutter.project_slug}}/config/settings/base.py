@@ -84,12 +84,13 @@ DATABASES = {
 }
 # SQLite takes the write lock when a transaction begins (IMMEDIATE), so concurrent
 # refreshes queue up instead of failing with "database is locked"; WAL lets readers
-# run beside the one writer.
-DATABASES["default"]["OPTIONS"] = {
-    "transaction_mode": "IMMEDIATE",
-    "timeout": 20,
-    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-}
+# run beside the one writer. Only for SQLite: a DATABASE_URL may name PostgreSQL.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
 {%- endif %}
 # Persistent connections save a connect (and, on SQLite, the PRAGMAs) per request; health
 # checks drop dead ones. https://docs.djangoproject.com/en/stable/ref/databases/#persistent-connections
@@ -117,17 +118,24 @@ DATABASE_CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 1_000_000},
     },
 }
-if REDIS_URL:
-    REDIS_CACHE = {
+
+
+def redis_caches(url: str, key_prefix: str = "") -> dict:
+    """Return CACHES on one Redis: "default" and "revocations", their keys kept apart.
+
+    clear() deletes only its own alias's keys, so clearing the default cache keeps every
+    revocation. Redis must never evict them (maxmemory-policy noeviction, see the README).
+    """
+    default = {
         "BACKEND": "{{ cookiecutter.project_slug }}.core.cache.RedisCache",
-        "LOCATION": REDIS_URL,
-        # Lets several projects (or test runs) share one Redis without sharing counts.
-        "KEY_PREFIX": env("REDIS_KEY_PREFIX", default=""),
+        "LOCATION": url,
+        "KEY_PREFIX": key_prefix,
     }
-    # The same Redis, which must never evict revocations: maxmemory-policy noeviction (see the README).
-    CACHES = {"default": REDIS_CACHE, "revocations": {**REDIS_CACHE}}
-else:
-    CACHES = DATABASE_CACHES
+    return {"default": default, "revocations": {**default, "KEY_PREFIX": f"revocations:{key_prefix}"}}
+
+
+# REDIS_KEY_PREFIX lets several projects (or test runs) share one Redis without sharing keys.
+CACHES = redis_caches(REDIS_URL, env("REDIS_KEY_PREFIX", default="")) if REDIS_URL else DATABASE_CACHES
 
 # --- Users and passwords ------------------------------------------------------------
 # A custom user model from the first migration, as Django recommends for new projects.
@@ -176,6 +184,9 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": {{ cookiecutter.description | tojson }},
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and Swagger UI are public: a stale Bearer header a browser sends along must
+    # not turn them into a 401 (rendered as HTML by the UI's renderer).
+    "SERVE_AUTHENTICATION": [],
     "COMPONENT_SPLIT_REQUEST": True,
     # Tags and operation ids from the path after /api/, whichever other URLs exist (JWKS).
     "SCHEMA_PATH_PREFIX": "/api/",

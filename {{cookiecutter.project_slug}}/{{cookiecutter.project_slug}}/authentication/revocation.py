@@ -36,11 +36,19 @@ class OpenFamilies:
         self.family_ids: set[str] = set()
         self.marker = None
         self.synced_at = float("-inf")
+        # Counts the times the set was emptied, so a lookup that began before one of them
+        # cannot put back a family that may have been revoked meanwhile.
+        self.generation = 0
 
     def forget(self) -> None:
         with self.lock:
-            self.family_ids.clear()
+            self.clear()
             self.synced_at = float("-inf")
+
+    def clear(self) -> None:
+        """Empty the set; the caller holds the lock."""
+        self.family_ids.clear()
+        self.generation += 1
 
     def sync_if_due(self, every_seconds: float) -> None:
         """Re-read the marker if it is due; forget everything if it changed."""
@@ -50,13 +58,15 @@ class OpenFamilies:
         marker = caches[CACHE_ALIAS].get(MARKER_KEY)
         with self.lock:
             if marker != self.marker or len(self.family_ids) > MAX_REMEMBERED:
-                self.family_ids.clear()
+                self.clear()
                 self.marker = marker
             self.synced_at = now
 
-    def remember(self, family_id: str) -> None:
+    def remember(self, family_id: str, generation: int) -> None:
+        """Remember the family as open, unless the set was emptied since the lookup began."""
         with self.lock:
-            self.family_ids.add(family_id)
+            if generation == self.generation:
+                self.family_ids.add(family_id)
 
 
 open_families = OpenFamilies()
@@ -83,7 +93,8 @@ def is_family_revoked(family_id: str) -> bool:
     open_families.sync_if_due(sync_seconds)
     if family_id in open_families.family_ids:
         return False
+    generation = open_families.generation
     revoked = caches[CACHE_ALIAS].get(key(family_id)) is not None
     if not revoked:
-        open_families.remember(family_id)
+        open_families.remember(family_id, generation)
     return revoked

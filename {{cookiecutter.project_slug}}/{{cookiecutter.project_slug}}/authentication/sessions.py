@@ -20,7 +20,15 @@ from . import blacklist, revocation
 from .exceptions import SessionExpired, SessionRevoked, TokenBlacklisted, TokenRefused, TokenReused, UserInactive
 from .models import TokenFamily
 from .policy import session_policy
-from .tokens import AccessToken, RefreshToken, cap_expiry, family_of, typed_user_id, user_claims
+from .tokens import (
+    AccessToken,
+    RefreshToken,
+    cap_expiry,
+    family_of,
+    is_canonical_uuid,
+    typed_user_id,
+    user_claims,
+)
 
 
 @dataclass(frozen=True)
@@ -101,11 +109,15 @@ def session_deadline(family: TokenFamily) -> datetime | None:
 
 
 def parse_family_id(value) -> uuid.UUID:
-    """Return the family id as a UUID, or raise SessionRevoked for a token without one."""
-    try:
-        return uuid.UUID(str(value))
-    except ValueError as error:
-        raise SessionRevoked() from error
+    """Return the family id as a UUID, or raise SessionRevoked for a token without one.
+
+    Only the form this project writes (str(uuid)), as for access tokens (family_of).
+    """
+    if isinstance(value, uuid.UUID):
+        return value
+    if not is_canonical_uuid(value):
+        raise SessionRevoked()
+    return uuid.UUID(value)
 
 
 def refresh_session(raw: str) -> IssuedTokens:
@@ -175,22 +187,27 @@ def next_pair(family: TokenFamily) -> IssuedTokens:
     return issued
 
 
-def issue_in_grace(family: TokenFamily) -> IssuedTokens:
-    """Issue a fresh pair for a replay inside the grace window.
+def resend_in_grace(family: TokenFamily) -> IssuedTokens:
+    """Return the refresh token the first spender got, again, with a fresh access token.
 
-    The pair the first request got stays usable too (two tabs each hold one), so the family
-    may go on in two branches: each token is still spent only once, both branches keep the
-    family's absolute limit, and revoking the family ends both. Called inside a transaction:
-    if a logout revoked the family since it was read, SessionRevoked rolls the pair's record back.
+    Every replay inside the window (a second tab, a retry, or a thief) gets that same
+    newest token, so the family never forks into branches that reuse detection cannot
+    see: once the window has passed, whichever holder spends it second is caught.
+    Called inside a transaction; the row lock makes a logout that revoked the family
+    since it was read win, so no tokens of an ended session are handed out.
     """
-    issued = next_pair(family)
-    blacklist.record_issued(issued.refresh, issued.refresh_jwt, family.user_id)
-    updated = TokenFamily.objects.filter(pk=family.pk, revoked_at__isnull=True).update(
-        last_issued_jti=issued.refresh.jti
-    )
-    if not updated:
+    lock_open_family(family.pk)
+    encoded = blacklist.issued_jwt(family.last_issued_jti)
+    if encoded is None:
         raise SessionRevoked()
-    return issued
+    refresh = decode_refresh_token(encoded)
+    return IssuedTokens(access=refresh.access_token(), refresh=refresh)
+
+
+def lock_open_family(family_id) -> None:
+    """Lock the family's row until the transaction ends; raise SessionRevoked if it has ended."""
+    if not TokenFamily.objects.select_for_update().filter(pk=family_id, revoked_at__isnull=True).exists():
+        raise SessionRevoked()
 
 
 def handle_replay(token: RefreshToken) -> IssuedTokens:
@@ -199,7 +216,7 @@ def handle_replay(token: RefreshToken) -> IssuedTokens:
     with transaction.atomic():
         family = live_family(token)
         if within_grace(family, token):
-            return issue_in_grace(family)
+            return resend_in_grace(family)
         if policy.reuse_detection:
             end_families(TokenFamily.objects.filter(pk=family.pk), TokenFamily.Reason.REUSE)
     # Raised after the block commits, so the revocation is kept.

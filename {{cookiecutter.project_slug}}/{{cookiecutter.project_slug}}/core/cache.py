@@ -1,12 +1,16 @@
-"""Django's Redis cache, keeping one Redis client per connection pool.
+"""Django's Redis cache, keeping one Redis client per connection pool, clearing only its own keys.
 
 Django's RedisCacheClient builds a new `redis.Redis` for every operation; redis-py fills
 ~170 response callbacks in its constructor, which on the revocation lookup every
 authenticated request makes costs more than the round trip itself.
 """
 
+import re
+
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient
+
+DELETE_BATCH = 1000
 
 
 class ReusingRedisCacheClient(RedisCacheClient):
@@ -30,3 +34,22 @@ class RedisCache(DjangoRedisCache):
     def __init__(self, server, params) -> None:
         super().__init__(server, params)
         self._class = ReusingRedisCacheClient
+
+    def clear(self) -> bool:
+        """Delete this cache's keys (every version) and no others.
+
+        Django's clear() empties the whole Redis database (FLUSHDB): on the "default" alias
+        that would also drop the revocations kept beside it, and logged-out access tokens
+        would work again.
+        """
+        client = self._cache.get_client(write=True)
+        pattern = re.sub(r"([*?\[\]\\])", r"\\\1", self.key_prefix) + ":*"
+        batch = []
+        for key in client.scan_iter(match=pattern, count=DELETE_BATCH):
+            batch.append(key)
+            if len(batch) == DELETE_BATCH:
+                client.delete(*batch)
+                batch.clear()
+        if batch:
+            client.delete(*batch)
+        return True

@@ -1,6 +1,7 @@
 """POST /api/auth/logout/ and /api/auth/logout-all/: end the caller's own sessions."""
 
 import time
+import uuid
 
 import jwt
 import pytest
@@ -131,6 +132,32 @@ def test_with_revocation_sync_other_processes_see_a_logout_within_the_sync_inter
     assert signed_in.get("/api/me/").status_code == 401
 
 
+@override_settings(JWT_REVOCATION_SYNC_SECONDS=60, JWT_REVOKE_ACCESS_ON_LOGOUT=True)
+def test_with_revocation_sync_a_lookup_overtaken_by_a_revocation_remembers_nothing(signed_in, monkeypatch):
+    """One thread reads "not revoked"; before it records that, another process revokes the
+    family and another thread here syncs. The stale answer must not outlive the sync."""
+    from {{ cookiecutter.project_slug }}.authentication import revocation
+    from {{ cookiecutter.project_slug }}.authentication.tokens import family_of
+
+    family_id = family_of(jwt.decode(signed_in.access, options={"verify_signature": False}))
+    store, read = caches["revocations"], caches["revocations"].get
+
+    def read_then_get_overtaken(key, *args, **kwargs):
+        value = read(key, *args, **kwargs)
+        if key == revocation.key(family_id):
+            monkeypatch.setattr(store, "get", read)  # once
+            store.set(revocation.key(family_id), 1)
+            store.set(revocation.MARKER_KEY, uuid.uuid4().hex)  # as revoke_families() writes it
+            revocation.open_families.sync_if_due(0)
+        return value
+
+    monkeypatch.setattr(store, "get", read_then_get_overtaken)
+
+    assert revocation.is_family_revoked(family_id) is False  # what the slow thread read
+    assert revocation.is_family_revoked(family_id) is True
+    assert signed_in.get("/api/me/").status_code == 401
+
+
 @pytest.fixture(params=["test-caches", "database-caches"])
 def cache_settings(request, settings, db):
     """The caches of the test settings (in memory), or of base.py without REDIS_URL (database tables)."""
@@ -148,3 +175,20 @@ def test_a_flood_of_throttle_keys_does_not_revive_a_logged_out_access_token(cach
     cache.set_many({f"throttle_refresh_10.0.{n // 256}.{n % 256}": [time.time()] for n in range(1000)})
 
     assert signed_in.get("/api/me/").status_code == 401
+
+
+@override_settings(JWT_REVOKE_ACCESS_ON_LOGOUT=True, JWT_REVOCATION_SYNC_SECONDS=0)
+def test_clearing_the_cache_on_redis_keeps_the_revocations(settings, redis_url, signed_in):
+    """Django's RedisCache.clear() is FLUSHDB, which would revive every logged-out access token."""
+    from config.settings.base import redis_caches
+
+    settings.CACHES = redis_caches(redis_url, key_prefix=f"test-{uuid.uuid4().hex}")
+    signed_in.logout()
+    cache.set("cached", "value")
+    try:
+        cache.clear()
+
+        assert cache.get("cached") is None
+        assert signed_in.get("/api/me/").status_code == 401
+    finally:
+        caches["revocations"].clear()

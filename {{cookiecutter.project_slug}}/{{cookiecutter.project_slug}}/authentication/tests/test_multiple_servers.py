@@ -6,6 +6,7 @@ from django.core.cache import caches
 from django.core.management import call_command
 from django.db import connection
 
+from config.settings.base import redis_caches
 from {{ cookiecutter.project_slug }}.core.testing import HttpAuthSession
 
 
@@ -49,23 +50,28 @@ def test_logout_through_one_server_ends_the_session_on_the_other(two_servers):
 
 
 @pytest.fixture
-def database_caches(settings):
-    """The caches of base.py without REDIS_URL; their tables are dropped afterwards."""
-    settings.CACHES = settings.DATABASE_CACHES
-    tables = [cache["LOCATION"] for cache in settings.CACHES.values()]
-    yield tables
+def without_cache_tables(settings):
+    """Drop the database caches' tables, so the test can see `migrate` create them."""
+    tables = [cache["LOCATION"] for cache in settings.DATABASE_CACHES.values()]
     with connection.cursor() as cursor:
         for table in set(tables) & set(connection.introspection.table_names()):
             cursor.execute(f"DROP TABLE {connection.ops.quote_name(table)}")
+    return tables
 
 
+@pytest.mark.parametrize("cache_while_migrating", ["database", "redis"])
 @pytest.mark.django_db(transaction=True)
-def test_migrate_alone_creates_the_cache_tables(database_caches):
-    assert not set(database_caches) & set(connection.introspection.table_names())
+def test_migrate_alone_creates_the_cache_tables(settings, without_cache_tables, cache_while_migrating):
+    """Without REDIS_URL the server needs them at once; with it, the day it drops Redis."""
+    settings.CACHES = {"database": settings.DATABASE_CACHES, "redis": redis_caches("redis://127.0.0.1:1/0")}[
+        cache_while_migrating
+    ]
     call_command("migrate", "core", "zero", verbosity=0)
 
-    call_command("migrate", verbosity=0)  # no createcachetable
+    call_command("migrate", verbosity=0)  # no createcachetable; Redis is never contacted
 
+    assert set(without_cache_tables) <= set(connection.introspection.table_names())
+    settings.CACHES = settings.DATABASE_CACHES
     for alias in settings.CACHES:
         caches[alias].set("written", alias)
         assert caches[alias].get("written") == alias

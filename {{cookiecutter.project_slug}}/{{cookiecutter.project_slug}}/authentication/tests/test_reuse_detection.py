@@ -6,12 +6,13 @@ from types import SimpleNamespace
 import pytest
 from django.core.management import call_command
 from django.test import override_settings
+from django.utils import timezone
 from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 
 from {{ cookiecutter.project_slug }}.authentication import sessions
 from {{ cookiecutter.project_slug }}.authentication.exceptions import SessionRevoked, TokenBlacklisted, TokenReused
 from {{ cookiecutter.project_slug }}.authentication.models import TokenFamily
-from {{ cookiecutter.project_slug }}.authentication.tokens import RefreshToken
+from {{ cookiecutter.project_slug }}.authentication.tokens import FAMILY_CLAIM, RefreshToken
 
 
 @override_settings(JWT_ROTATION_GRACE_SECONDS=0)
@@ -78,30 +79,72 @@ def test_without_reuse_detection_a_replay_is_refused_but_the_family_lives(signed
     assert signed_in.refresh().status_code == 200
 
 
+class SessionClock:
+    """The session layer's clock, frozen where a test sets it."""
+
+    def __init__(self, monkeypatch):
+        self.now = timezone.now()
+        monkeypatch.setattr(sessions, "timezone", SimpleNamespace(now=lambda: self.now))
+
+    def advance(self, by: timedelta) -> None:
+        self.now += by
+
+
 def spend_and_replay(raw, after, monkeypatch):
-    """Rotate `raw`, then replay it exactly `after` later by the session layer's clock (frozen there)."""
-    sessions.refresh_session(raw)
-    replayed_at = TokenFamily.objects.get().last_rotated_at + after
-    monkeypatch.setattr(sessions, "timezone", SimpleNamespace(now=lambda: replayed_at))
-    return sessions.refresh_session(raw)
+    """Rotate `raw`, then replay it exactly `after` later; return both answers."""
+    clock = SessionClock(monkeypatch)
+    first = sessions.refresh_session(raw)
+    clock.advance(after)
+    return first, sessions.refresh_session(raw)
 
 
 @override_settings(JWT_ROTATION_GRACE_SECONDS=10, JWT_REUSE_DETECTION=True)
-def test_the_previous_token_inside_the_grace_window_gets_a_fresh_pair(signed_in, monkeypatch):
-    family_id = RefreshToken(signed_in.refresh_token).family_id
+def test_the_previous_token_inside_the_grace_window_gets_the_token_the_first_refresh_got(signed_in, monkeypatch):
+    first, replay = spend_and_replay(signed_in.refresh_token, timedelta(seconds=9), monkeypatch)
 
-    issued = spend_and_replay(signed_in.refresh_token, timedelta(seconds=9), monkeypatch)
-
-    assert issued.refresh.family_id == family_id
+    assert replay.refresh_jwt == first.refresh_jwt
+    assert replay.access.get("jti") != first.access.get("jti")  # a fresh access token
+    assert replay.access[FAMILY_CLAIM] == first.refresh.family_id
     assert TokenFamily.objects.get().revoked_at is None
 
 
 @override_settings(JWT_ROTATION_GRACE_SECONDS=10, JWT_REUSE_DETECTION=True)
-def test_the_previous_token_a_millisecond_before_the_grace_ends_gets_a_fresh_pair(signed_in, monkeypatch):
-    issued = spend_and_replay(signed_in.refresh_token, timedelta(seconds=10, milliseconds=-1), monkeypatch)
+def test_the_previous_token_a_millisecond_before_the_grace_ends_gets_the_same_token(signed_in, monkeypatch):
+    first, replay = spend_and_replay(signed_in.refresh_token, timedelta(seconds=10, milliseconds=-1), monkeypatch)
 
-    assert issued.refresh is not None
+    assert replay.refresh.jti == first.refresh.jti
     assert TokenFamily.objects.get().revoked_at is None
+
+
+@override_settings(JWT_ROTATION_GRACE_SECONDS=10, JWT_REUSE_DETECTION=True)
+def test_replays_inside_the_grace_window_never_fork_the_session(signed_in):
+    raw = signed_in.refresh_token
+    first = sessions.refresh_session(raw)
+    records = OutstandingToken.objects.count()
+
+    replays = [sessions.refresh_session(raw) for _ in range(5)]
+
+    assert {replay.refresh.jti for replay in replays} == {first.refresh.jti}
+    assert OutstandingToken.objects.count() == records  # no refresh token was issued beside it
+
+
+@override_settings(JWT_ROTATION_GRACE_SECONDS=10, JWT_REUSE_DETECTION=True)
+def test_a_thief_replaying_inside_the_grace_window_is_caught_once_it_has_passed(signed_in, monkeypatch):
+    clock = SessionClock(monkeypatch)
+    stolen = signed_in.refresh_token
+    victims = sessions.refresh_session(stolen)
+    clock.advance(timedelta(seconds=5))
+    thiefs = sessions.refresh_session(stolen)  # inside the window: the victim's own next token
+    assert thiefs.refresh.jti == victims.refresh.jti
+    victims_next = sessions.refresh_session(victims.refresh_jwt)
+    clock.advance(timedelta(seconds=11))
+
+    with pytest.raises(TokenReused):
+        sessions.refresh_session(thiefs.refresh_jwt)
+
+    assert TokenFamily.objects.get().revoked_reason == TokenFamily.Reason.REUSE
+    with pytest.raises(SessionRevoked):
+        sessions.refresh_session(victims_next.refresh_jwt)
 
 
 @override_settings(JWT_ROTATION_GRACE_SECONDS=10, JWT_REUSE_DETECTION=True)
@@ -141,7 +184,7 @@ def test_a_grace_replay_racing_a_logout_gets_no_pair(signed_in, user, monkeypatc
     with pytest.raises(SessionRevoked):
         sessions.refresh_session(raw)
 
-    assert OutstandingToken.objects.count() == records  # the pair's record was rolled back
+    assert OutstandingToken.objects.count() == records
 
 
 @override_settings(JWT_ROTATION_GRACE_SECONDS=0)
