@@ -17,14 +17,28 @@ from .signing import token_backend
 # Every token of one sign-in (the refresh tokens rotation makes, and their access
 # tokens) carries the same family id, so a whole session can be revoked at once.
 FAMILY_CLAIM = "fam"
+NO_USER_ID = "Token contained no recognizable user identification."
+# OutstandingToken.jti is a 255-character column; a longer id would fail the insert.
+MAX_JTI_LENGTH = 255
 
 
 def typed_user_id(token: tokens.Token):
-    """Return the token's user id as the user model's key type, or raise TokenRefused."""
+    """Return the token's user id as the user model's key type, or raise TokenRefused.
+
+    The claim must be written exactly as this project writes it, str(pk), and be a key
+    the database can hold: a lenient parse would take 1.5, true or an Arabic-Indic digit for 1, and a
+    key past 2**63 makes SQLite raise instead of finding no one.
+    """
+    claim = token.get(api_settings.USER_ID_CLAIM)
+    key_field = get_user_model()._meta.pk
     try:
-        return get_user_model()._meta.pk.to_python(token[api_settings.USER_ID_CLAIM])
-    except (KeyError, TypeError, ValidationError) as error:
-        raise TokenRefused("Token contained no recognizable user identification.") from error
+        user_id = key_field.to_python(claim)
+        key_field.run_validators(user_id)
+    except (TypeError, ValidationError) as error:
+        raise TokenRefused(NO_USER_ID) from error
+    if not isinstance(claim, str) or str(user_id) != claim:
+        raise TokenRefused(NO_USER_ID)
+    return user_id
 
 
 def family_of(token: tokens.Token) -> str:
@@ -55,10 +69,17 @@ def cap_expiry(token: tokens.Token, not_after: datetime | None) -> None:
 
 
 class ProjectToken(tokens.Token):
-    """Behaviour every token class here shares: the project's backend and a crash-proof expiry check."""
+    """Behaviour every token class here shares: the project's backend, a crash-proof expiry
+    check, and an id that fits where the blacklist records it."""
 
     def get_token_backend(self):
         return token_backend()
+
+    def verify(self) -> None:
+        super().verify()
+        jti = self.payload.get(api_settings.JTI_CLAIM)
+        if not isinstance(jti, str) or not 0 < len(jti) <= MAX_JTI_LENGTH:
+            raise TokenError("Token has no valid id.")
 
     def check_exp(self, claim: str = "exp", current_time: datetime | None = None) -> None:
         # PyJWT only checks that `exp` converts to int; simplejwt then turns it into a datetime,

@@ -15,6 +15,7 @@ COMMON_ERRORS = {
     "401": "No valid credentials: the token is missing, bad, expired, or its session has ended.",
     "403": "Forbidden: a failed CSRF check, or a token that belongs to someone else.",
     "405": "Method not allowed.",
+    "406": "Not acceptable: the API answers only application/json.",
     "413": "The request body is too large.",
     "415": "Unsupported media type: send application/json.",
     "429": "Too many requests; see Retry-After.",

@@ -14,7 +14,11 @@ class RequestTooLarge(APIException):
 
 
 class LimitedJSONParser(JSONParser):
-    """DRF's JSON parser, refusing bodies over MAX_BODY_BYTES before reading them."""
+    """DRF's JSON parser, refusing a body whose Content-Length is over MAX_BODY_BYTES before parsing it.
+
+    Django itself refuses to read a body over DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB) once
+    something has started reading it; core.exceptions answers that with the same 413.
+    """
 
     def parse(self, stream, media_type=None, parser_context=None):
         request = (parser_context or {}).get("request")

@@ -88,3 +88,6 @@ def test_a_resource_server_verifies_tokens_with_the_jwks_endpoint_alone(start_se
     tampered_payload = base64.urlsafe_b64encode(json.dumps(tampered_claims).encode()).rstrip(b"=").decode()
     with pytest.raises(jwt.InvalidSignatureError):
         verify_as_another_service(f"{header}.{tampered_payload}.{signature}", jwks_url)
+    # Same key, same issuer and audience: only the type tells a refresh token from an access token.
+    with pytest.raises(jwt.InvalidTokenError, match="not an access token"):
+        verify_as_another_service(session.refresh_token, jwks_url)

@@ -90,3 +90,18 @@ def test_server_processes_sharing_redis_count_attempts_together(start_server, re
     assert over_the_limit.status == 429
     assert over_the_limit.body["code"] == "throttled"
     assert 0 < int(over_the_limit.headers["Retry-After"]) <= 60
+
+
+@override_settings(JWT_THROTTLE_RATES=RATES)
+def test_the_admin_login_form_counts_against_the_same_sign_in_limit(auth, client, user):
+    """The admin signs in staff: without this it would be an unlimited password oracle."""
+    for _ in range(2):
+        assert auth.login(password=WRONG_PASSWORD).status_code == 401
+    assert client.post("/admin/login/", {"username": "alice", "password": WRONG_PASSWORD}).status_code == 200
+
+    response = client.post("/admin/login/", {"username": "alice", "password": DEMO_PASSWORD})
+
+    assert response.status_code == 429
+    assert 0 < int(response["Retry-After"]) <= 60
+    assert client.get("/admin/login/").status_code == 200  # the form itself is still served
+    assert auth.login().status_code == 429

@@ -57,6 +57,13 @@ def test_the_schema_documents_every_endpoint_and_the_bearer_scheme(client):
     assert "429" in schema["paths"]["/api/token/"]["post"]["responses"]
 
 
+@pytest.mark.parametrize("path", ["/api/schema/", "/api/docs/"])
+def test_the_schema_and_swagger_ui_ignore_a_stale_bearer_header(client, path):
+    response = client.get(path, HTTP_AUTHORIZATION="Bearer expired.or.garbage")
+
+    assert response.status_code == 200
+
+
 def test_swagger_ui_is_served_from_the_project_not_a_cdn(client):
     response = client.get("/api/docs/")
 
