@@ -18,8 +18,12 @@ from rest_framework.views import APIView
 
 
 def public_jwk_of(public_pem: str) -> dict:
-    """Return the RSA public key as a JWK dict (kty, n, e)."""
-    return RSAAlgorithm.to_jwk(RSAAlgorithm(RSAAlgorithm.SHA256).prepare_key(public_pem), as_dict=True)
+    """Return the RSA public key as a JWK dict of its required members (kty, n, e).
+
+    PyJWT adds key_ops too; RFC 7517, section 4.3, says not to publish it beside `use`.
+    """
+    jwk = RSAAlgorithm.to_jwk(RSAAlgorithm(RSAAlgorithm.SHA256).prepare_key(public_pem), as_dict=True)
+    return {name: jwk[name] for name in ("kty", "n", "e")}
 
 
 @cache
