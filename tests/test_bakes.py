@@ -342,12 +342,14 @@ def test_readme_says_whether_refresh_tokens_rotate_and_how_they_are_spent(projec
     not_spent = "The old one is not recorded as spent"
     does_not_rotate = "Refresh tokens do not rotate: the same refresh token is used until it expires"
     spending = "Spending is a single unique insert into the blacklist"
+    reuse_revokes = "someone holds a copy: the whole session is revoked"
     if answers["rotate_refresh_tokens"] == "yes":
         spends = answers["blacklist_after_rotation"] == "yes"
         assert rotates in text
         assert does_not_rotate not in text
         assert (spent in text) == (spending in text) == spends
         assert (not_spent in text) != spends
+        assert (reuse_revokes in text) == (answers["reuse_detection"] == "yes")
     else:
         assert does_not_rotate in text
         assert "rotates" not in text
