@@ -17,6 +17,6 @@ def start_or_exit(start: Callable[[], Started]) -> Started:
     try:
         return start()
     except ImproperlyConfigured as error:
-        # A missing environment variable is a setup mistake, not a crash: say which one.
+        # A missing or unreadable environment variable is a setup mistake, not a crash: say which one.
         print(f"error: {error} (see .env.example)", file=sys.stderr)
         sys.exit(APP_LOAD_ERROR)

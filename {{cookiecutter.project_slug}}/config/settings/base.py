@@ -6,11 +6,11 @@ https://docs.djangoproject.com/en/stable/ref/settings/
 from datetime import timedelta
 from pathlib import Path
 
-import environ
+from .checks import Env, check_range
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 
-env = environ.Env()
+env = Env()
 # Values in .env fill in what the real environment leaves unset; DJANGO_READ_DOT_ENV=false
 # ignores the file (deployments that inject their environment, and tests of them).
 if env.bool("DJANGO_READ_DOT_ENV", default=True) and (BASE_DIR / ".env").is_file():
@@ -220,7 +220,12 @@ def read_pem(name):
 JWT_PRIVATE_KEY = read_pem("JWT_PRIVATE_KEY")
 JWT_PUBLIC_KEY = read_pem("JWT_PUBLIC_KEY")
 {%- endif %}
-ACCESS_TOKEN_LIFETIME_SECONDS = env.int("JWT_ACCESS_TOKEN_LIFETIME_SECONDS", default={{ cookiecutter.access_token_lifetime_minutes }} * 60)
+ACCESS_TOKEN_LIFETIME_SECONDS = check_range(
+    "JWT_ACCESS_TOKEN_LIFETIME_SECONDS",
+    env.int("JWT_ACCESS_TOKEN_LIFETIME_SECONDS", default={{ cookiecutter.access_token_lifetime_minutes }} * 60),
+    1,
+    24 * 60 * 60,
+)
 SIMPLE_JWT = {
     "ACCESS_TOKEN_LIFETIME": timedelta(seconds=ACCESS_TOKEN_LIFETIME_SECONDS),
     "REFRESH_TOKEN_LIFETIME": timedelta(days={{ cookiecutter.refresh_token_lifetime_days }}),
@@ -250,7 +255,9 @@ JWT_REFRESH_STORAGE = "{{ cookiecutter.refresh_token_storage }}"
 # User fields copied into both tokens, refreshed from the user on every refresh.
 JWT_CUSTOM_CLAIMS = {{ cookiecutter.custom_claims.split(",") | map("trim") | select | list | tojson }}
 # A rotated token may be spent again within this many seconds (second tab, retry).
-JWT_ROTATION_GRACE_SECONDS = env.int("JWT_ROTATION_GRACE_SECONDS", default={{ cookiecutter.rotation_grace_seconds }})
+JWT_ROTATION_GRACE_SECONDS = check_range(
+    "JWT_ROTATION_GRACE_SECONDS", env.int("JWT_ROTATION_GRACE_SECONDS", default={{ cookiecutter.rotation_grace_seconds }}), 0, 60
+)
 # Replaying a spent refresh token revokes its whole session family (RFC 9700 4.14.2).
 JWT_REUSE_DETECTION = {{ cookiecutter.reuse_detection == "yes" }}
 # No session outlives this, however often it is refreshed; None means unlimited.

@@ -2,6 +2,7 @@
 
 `python manage.py check --deploy --settings=config.settings.production` passes with no
 warnings once the required variables are set and DJANGO_SECRET_KEY is a long random secret.
+Values that would pass it and fail only at the first request are refused at start-up.
 """
 
 {% if cookiecutter.signing_algorithm == "RS256" -%}
@@ -12,6 +13,13 @@ from {{ cookiecutter.project_slug }}.authentication.keys import KeyPairError, ch
 {% endif -%}
 from .base import *  # noqa: F403
 from .base import SIMPLE_JWT, env
+from .checks import (
+    check_choice,
+    check_rate,
+{%- if cookiecutter.signing_algorithm == "HS256" %}
+    check_secret,
+{%- endif %}
+)
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")
@@ -36,6 +44,19 @@ def check_keys() -> None:
 check_keys()
 {%- else %}
 SIMPLE_JWT["SIGNING_KEY"] = env("JWT_SIGNING_KEY", default=SECRET_KEY)
+# A guessable key lets anyone forge tokens; an empty one makes every sign-in a 500. Unset,
+# JWT_SIGNING_KEY falls back to the secret key, so that is the variable to name.
+check_secret("JWT_SIGNING_KEY" if "JWT_SIGNING_KEY" in env else "DJANGO_SECRET_KEY", SIMPLE_JWT["SIGNING_KEY"])
+{%- endif %}
+
+# --- Values that would fail only at the first sign-in or refresh --------------------
+check_rate("JWT_LOGIN_THROTTLE_RATE", JWT_THROTTLE_RATES["login"])
+check_rate("JWT_REFRESH_THROTTLE_RATE", JWT_THROTTLE_RATES["refresh"])
+{%- if cookiecutter.refresh_token_storage == "httponly_cookie" %}
+# What Django's set_cookie() accepts (any case); anything else raises there.
+JWT_REFRESH_COOKIE_SAMESITE = check_choice(
+    "JWT_REFRESH_COOKIE_SAMESITE", JWT_REFRESH_COOKIE_SAMESITE, ("Strict", "Lax", "None")
+)
 {%- endif %}
 
 # --- HTTPS --------------------------------------------------------------------------
@@ -59,4 +80,24 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+# --- Logging ------------------------------------------------------------------------
+# https://docs.djangoproject.com/en/stable/topics/logging/#configuring-logging
+# With DEBUG off, Django's default sends request errors only to mail_admins, so a 500 would
+# leave nothing in the server's log: warnings and errors go to stderr instead, a 500's with
+# its traceback. DJANGO_LOG_LEVEL=INFO says more, ERROR less.
+LOG_LEVEL = check_choice(
+    "DJANGO_LOG_LEVEL", env("DJANGO_LOG_LEVEL", default="WARNING"), ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+)
+LOGGING = {
+    "version": 1,
+    # Loggers that exist already (gunicorn's) keep working.
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s [%(process)d] %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"stderr": {"class": "logging.StreamHandler", "stream": "ext://sys.stderr", "formatter": "plain"}},
+    "root": {"handlers": ["stderr"], "level": LOG_LEVEL},
+    # Listed without handlers, Django's logger loses its own (console only with DEBUG,
+    # mail_admins) and its records reach the root's handler, filtered at this level.
+    "loggers": {"django": {"level": LOG_LEVEL}},
 }

@@ -10,13 +10,15 @@ from pathlib import Path
 
 PRIVATE_KEY_FILE = "jwt_private_key.pem"
 PUBLIC_KEY_FILE = "jwt_public_key.pem"
+# NIST SP 800-131A: RSA keys shorter than this no longer protect signatures.
+MIN_KEY_SIZE = 2048
 
 
 class KeyPairError(ValueError):
     """The configured key pair cannot sign and verify tokens; the message names the variable."""
 
 
-def generate_key_pair(key_size: int = 2048) -> tuple[str, str]:
+def generate_key_pair(key_size: int = MIN_KEY_SIZE) -> tuple[str, str]:
     """Return a new RSA key pair as (private PEM, public PEM) strings."""
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric import rsa
@@ -50,11 +52,22 @@ def check_key_file(name: str, path: str) -> None:
 
 
 def check_key_pair(private_pem: str, public_pem: str) -> None:
-    """Raise KeyPairError, naming the variable, unless the PEMs are an RSA private key and its public key."""
+    """Raise KeyPairError, naming the variable, unless the PEMs are a strong RSA private key and its public key."""
     private_key = load_private_key(private_pem)
     public_key = load_public_key(public_pem)
+    check_key_size("JWT_PRIVATE_KEY", private_key)
+    check_key_size("JWT_PUBLIC_KEY", public_key)
     if private_key.public_key().public_numbers() != public_key.public_numbers():
         raise KeyPairError("JWT_PUBLIC_KEY is not the public key of JWT_PRIVATE_KEY: set both from one pair")
+
+
+def check_key_size(name: str, key) -> None:
+    """Raise KeyPairError, naming the variable, when the RSA key is shorter than MIN_KEY_SIZE bits."""
+    if key.key_size < MIN_KEY_SIZE:
+        raise KeyPairError(
+            f"{name} (or the file {name}_FILE names) is a {key.key_size}-bit RSA key: use {MIN_KEY_SIZE} bits "
+            "or more (`make keys` writes a new pair)"
+        )
 
 
 def load_private_key(pem: str):
