@@ -72,5 +72,6 @@ NEEDS_POSTGRESQL = {name for name, answers in MATRIX.items() if answers.get("dat
 
 # Bakes whose whole suite runs, live servers and browsers included: with the defaults (whose
 # whole suite runs through their own `make test`, in test_generated_suites), both storage
-# modes, both databases, rotation on and off.
-FULL_SUITE = {"storage:local-rotate:no-blacklist:no", "alg:RS256-db:postgresql"}
+# modes and both databases, with rotation, a grace window and reuse detection (the day of use
+# and the two-tab grace test in each storage mode). Rotation off runs in process.
+FULL_SUITE = {"alg:RS256-db:postgresql", "storage:local-db:postgresql-grace:10-unlimited-no-access-revocation"}
