@@ -70,8 +70,10 @@ MATRIX = {
 # Bakes whose generated test suite needs the PostgreSQL server.
 NEEDS_POSTGRESQL = {name for name, answers in MATRIX.items() if answers.get("database") == "postgresql"}
 
-# Bakes whose whole suite runs, live servers and browsers included: with the defaults (whose
-# whole suite runs through their own `make test`, in test_generated_suites), both storage
-# modes and both databases, with rotation, a grace window and reuse detection (the day of use
-# and the two-tab grace test in each storage mode). Rotation off runs in process.
-FULL_SUITE = {"alg:RS256-db:postgresql", "storage:local-db:postgresql-grace:10-unlimited-no-access-revocation"}
+# What of each bake's own suite runs, beyond the defaults' (which run their whole `make test`,
+# in test_generated_suites): every bake runs in process; live gunicorn servers run for both
+# databases and both algorithms; Chromium for both storage modes. The local_storage bake has
+# rotation, a grace window and reuse detection, so its day of use and two-tab grace test run
+# in that mode too. Rotation off runs in process.
+FULL_SUITE = {"storage:local-db:postgresql-grace:10-unlimited-no-access-revocation"}
+LIVE_SERVERS = {"alg:RS256-db:postgresql"}

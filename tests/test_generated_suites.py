@@ -6,11 +6,18 @@ import sys
 import pytest
 
 from .conftest import bake, python_312, require, run
-from .matrix import FULL_SUITE, MATRIX, NEEDS_POSTGRESQL
+from .matrix import FULL_SUITE, LIVE_SERVERS, MATRIX, NEEDS_POSTGRESQL
 
-# The other bakes skip what costs real processes (servers, browsers): the bakes in
-# FULL_SUITE already run those for both storage modes and both databases.
+# What costs real processes (servers, browsers) runs where the matrix says it adds something.
 IN_PROCESS_ONLY = ["-m", "not live_server_process and not browser"]
+NO_BROWSER = ["-m", "not browser"]
+
+
+def selection_for(name: str) -> list[str]:
+    """Return the pytest arguments that choose which of the bake's tests run."""
+    if name in FULL_SUITE:
+        return []
+    return NO_BROWSER if name in LIVE_SERVERS else IN_PROCESS_ONLY
 
 
 def pytest_output(result) -> str:
@@ -22,7 +29,7 @@ def test_generated_suite_passes(request, baked, name):
     env = {}
     if name in NEEDS_POSTGRESQL:
         env["DATABASE_URL"] = request.getfixturevalue("postgres_url")
-    selection = [] if name in FULL_SUITE else IN_PROCESS_ONLY
+    selection = selection_for(name)
 
     result = run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *selection], cwd=baked(MATRIX[name]), env=env
