@@ -10,7 +10,7 @@ BIN := $(VENV)/bin
 BUILD := build
 DEMO := $(BUILD)/my_api
 
-.PHONY: help test demo bench browser lint clean
+.PHONY: help test demo bench soak wrk browser lint clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-8s %s\n", $$1, $$2}'
@@ -40,11 +40,21 @@ browser: ## Install Debian's chromium for the browser tests, if missing (needs r
 test: $(VENV)/.installed .venv-py312/.installed browser ## Install what is needed and run every test
 	$(BIN)/pytest --durations=15 tests/
 
-bench: $(VENV)/.installed browser ## Time the template (render, make test, refreshes per tab) and run the project's benchmarks
-	$(BIN)/python scripts/bench.py
+wrk: ## Install wrk for the benchmark, if missing (needs root)
+	@command -v wrk >/dev/null 2>&1 || { \
+		if [ "$$(id -u)" = 0 ]; then echo "==> Installing wrk (apt-get)"; \
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null 2>&1 || \
+			{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }; \
+		else echo "wrk is missing: install it as root (apt-get install wrk)"; exit 1; fi; }
 
-lint: $(VENV)/.installed ## Lint the hooks and the template tests
-	$(BIN)/ruff check hooks tests
+bench: $(VENV)/.installed browser wrk ## Bake the defaults; time them (render, make test, refreshes per tab); wrk them against stock simplejwt
+	$(BIN)/python -m bench.lab bench
+
+soak: $(VENV)/.installed browser ## Bake the defaults; a long day of use in Chromium: 5 tabs, 100 token expiries (about 4 minutes)
+	$(BIN)/python -m bench.lab soak
+
+lint: $(VENV)/.installed ## Lint the hooks, the template tests, the laboratory and the scripts
+	$(BIN)/ruff check hooks tests bench scripts
 
 demo: $(VENV)/.installed ## Render the template with defaults, set it up and serve it on 127.0.0.1:8000
 	@rm -rf $(DEMO) && mkdir -p $(BUILD)

@@ -22,24 +22,30 @@ RAW_ANSWERS = r"""{{ cookiecutter | tojson }}"""
 PRUNE_TABLE = {
     ("refresh_token_storage", "local_storage"): [
         "{slug}/authentication/cookies.py",
-        "{slug}/authentication/tests/test_cookie_mode.py",
+        "tests/authentication/test_cookie_mode.py",
         "docs/screenshots/demo-httponly_cookie.png",
     ],
     ("refresh_token_storage", "httponly_cookie"): [
-        "{slug}/authentication/tests/test_body_mode.py",
+        "tests/authentication/test_body_mode.py",
         "docs/screenshots/demo-local_storage.png",
+    ],
+    ("include_demo", "no"): [
+        "{slug}/demo",
+        "client/src/demo.js",
+        "docs/screenshots",
+        "tests/demo",
     ],
     ("signing_algorithm", "HS256"): [
         "{slug}/authentication/keys.py",
         "{slug}/authentication/jwks.py",
-        "{slug}/authentication/tests/test_rs256.py",
+        "tests/authentication/test_rs256.py",
     ],
     ("rotate_refresh_tokens", "no"): [
-        "{slug}/authentication/tests/test_rotation.py",
+        "tests/authentication/test_rotation.py",
     ],
     ("blacklist_after_rotation", "no"): [
-        "{slug}/authentication/tests/test_reuse_detection.py",
-        "{slug}/authentication/tests/test_concurrent_rotation.py",
+        "tests/authentication/test_reuse_detection.py",
+        "tests/authentication/test_concurrent_rotation.py",
     ],
 }
 

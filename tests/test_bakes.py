@@ -2,13 +2,15 @@
 
 import json
 import re
+import shutil
 import sys
 import tomllib
+import zipfile
 from dataclasses import dataclass, field
 
 import pytest
 
-from .conftest import answers_for, ruff, run
+from .conftest import answers_for, require, ruff, run
 from .hooks import post_gen
 from .matrix import MATRIX, NEEDS_POSTGRESQL
 
@@ -58,8 +60,8 @@ def test_storage_mode_decides_the_cookie_files(project):
     cookie_mode = answers["refresh_token_storage"] == "httponly_cookie"
 
     assert (app / "cookies.py").exists() == cookie_mode
-    assert (app / "tests" / "test_cookie_mode.py").exists() == cookie_mode
-    assert (app / "tests" / "test_body_mode.py").exists() != cookie_mode
+    assert (path / "tests" / "authentication" / "test_cookie_mode.py").exists() == cookie_mode
+    assert (path / "tests" / "authentication" / "test_body_mode.py").exists() != cookie_mode
     assert f'refreshStorage: "{answers["refresh_token_storage"]}"' in (path / "client/src/config.js").read_text()
 
 
@@ -77,7 +79,7 @@ def test_algorithm_decides_the_keys(project):
 
 def test_rotation_answers_decide_the_rotation_tests(project):
     path, answers = project
-    tests = path / answers["project_slug"] / "authentication" / "tests"
+    tests = path / "tests" / "authentication"
 
     assert (tests / "test_rotation.py").exists() == (answers["rotate_refresh_tokens"] == "yes")
     assert (tests / "test_reuse_detection.py").exists() == (answers["blacklist_after_rotation"] == "yes")
@@ -93,6 +95,34 @@ def test_secrets_are_fresh_and_never_committed(project):
     assert "DJANGO_SECRET_KEY" in (path / ".env.example").read_text()
     secret = next(line for line in (path / ".env").read_text().splitlines() if line.startswith("DJANGO_SECRET_KEY="))
     assert secret != "DJANGO_SECRET_KEY=change-me"
+
+
+def setuptools_builds_wheels() -> bool:
+    from importlib.metadata import version
+
+    major, minor = (int(part) for part in version("setuptools").split(".")[:2])
+    return (major, minor) >= (70, 1)
+
+
+def test_a_wheel_of_the_project_holds_no_test_code(baked, tmp_path):
+    require(setuptools_builds_wheels(), "setuptools>=70.1 is needed to build a wheel (make test installs it)")
+    project = shutil.copytree(baked({}), tmp_path / "project")
+    build = [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-w", "dist", "."]
+    result = run(build, cwd=project)
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+
+    (wheel,) = (project / "dist").glob("*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+
+    assert "my_api/authentication/views.py" in names
+    assert "config/urls.py" in names
+    test_code = [
+        name
+        for name in names
+        if name.startswith("tests/") or "/tests/" in name or name.rsplit("/", 1)[-1].startswith(("test_", "conftest"))
+    ]
+    assert test_code == []
+    assert not [name for name in names if "support/" in name or name.endswith(("testing.py", "browser.py"))]
 
 
 def test_two_bakes_never_share_a_secret(tmp_path):

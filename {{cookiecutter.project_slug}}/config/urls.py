@@ -1,5 +1,8 @@
-"""The project's URLs: the API under /api/, the admin, and the demo page at /."""
+"""The project's URLs: the API under /api/, the admin, and the demo page at / where it is served."""
 
+{% if cookiecutter.include_demo == "yes" -%}
+from django.conf import settings
+{% endif -%}
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
@@ -19,9 +22,14 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     path("api/", include("{{ cookiecutter.project_slug }}.authentication.urls")),
-    path("api/", include("{{ cookiecutter.project_slug }}.demo.api_urls")),
-    path("", include("{{ cookiecutter.project_slug }}.demo.urls")),
+    path("api/", include("{{ cookiecutter.project_slug }}.users.urls")),
 ]
+{%- if cookiecutter.include_demo == "yes" %}
+
+if settings.SERVE_DEMO:
+    # The demo page: on in development, off in production unless DJANGO_SERVE_DEMO=true.
+    urlpatterns.append(path("", include("{{ cookiecutter.project_slug }}.demo.urls")))
+{%- endif %}
 
 # Errors Django answers outside the views: JSON under /api/, its own pages elsewhere.
 handler400 = "{{ cookiecutter.project_slug }}.core.exceptions.bad_request"

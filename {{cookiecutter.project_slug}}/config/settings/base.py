@@ -40,7 +40,9 @@ INSTALLED_APPS = [
 {%- endif %}
     "{{ cookiecutter.project_slug }}.users",
     "{{ cookiecutter.project_slug }}.core",
+{%- if cookiecutter.include_demo == "yes" %}
     "{{ cookiecutter.project_slug }}.demo",
+{%- endif %}
 ]
 
 MIDDLEWARE = [
@@ -159,6 +161,13 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [("client", BASE_DIR / "client" / "src")]
+{%- if cookiecutter.include_demo == "yes" %}
+
+# --- The demo page at / (the demo app) --------------------------------------------------
+# A sign-in page for trying the JavaScript client: local.py serves it; production only
+# where DJANGO_SERVE_DEMO=true says so (config/urls.py reads this once, at start-up).
+SERVE_DEMO = env.bool("DJANGO_SERVE_DEMO", default=False)
+{%- endif %}
 
 # --- Django REST framework ----------------------------------------------------------
 # https://www.django-rest-framework.org/api-guide/settings/

@@ -9,6 +9,11 @@ DEBUG = env.bool("DJANGO_DEBUG", default=True)
 # Serve static files straight from the source folders; nothing is collected locally.
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
+{%- if cookiecutter.include_demo == "yes" %}
+
+# The demo page at / (DJANGO_SERVE_DEMO=false turns it off).
+SERVE_DEMO = env.bool("DJANGO_SERVE_DEMO", default=True)
+{%- endif %}
 
 {%- if cookiecutter.refresh_token_storage == "httponly_cookie" %}
 

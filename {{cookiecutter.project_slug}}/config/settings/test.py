@@ -22,6 +22,14 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 
+# The project's URLs plus the test-only ones (tests/urls.py).
+ROOT_URLCONF = "tests.urls"
+{%- if cookiecutter.include_demo == "yes" %}
+
+# The browser tests drive the demo page.
+SERVE_DEMO = True
+{%- endif %}
+
 # One process, one cache. Live-server tests run several processes with
 # TEST_LOCAL_CACHE=false: they share Redis (REDIS_URL) or the database cache, as in base.
 if env.bool("TEST_LOCAL_CACHE", default=True):

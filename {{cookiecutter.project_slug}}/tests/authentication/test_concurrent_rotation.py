@@ -1,0 +1,69 @@
+"""Rotation under concurrency, against real gunicorn processes over HTTP on 127.0.0.1.
+
+Stock simplejwt checks the blacklist and records the rotation in separate steps, so
+concurrent refreshes with one token can all succeed. Here one unique insert decides.
+"""
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import jwt
+import pytest
+
+from tests.support.sessions import http_session
+
+pytestmark = pytest.mark.live_server_process
+
+CONCURRENT_REFRESHES = 20
+
+
+def all_at_once(count: int, action):
+    """Run `action` in `count` threads released together; return the results."""
+    barrier = threading.Barrier(count)
+
+    def run(_):
+        barrier.wait()
+        return action()
+
+    with ThreadPoolExecutor(count) as pool:
+        return list(pool.map(run, range(count)))
+
+
+def refresh_one_token_concurrently(start_server, grace_seconds: int):
+    """Sign in on a live server with this grace window; refresh one token from many threads at once."""
+    server = start_server(JWT_ROTATION_GRACE_SECONDS=str(grace_seconds))
+    session = http_session(server.url)
+    assert session.login().status_code == 200
+    token = session.refresh_token
+    return session, all_at_once(CONCURRENT_REFRESHES, lambda: session.refresh(token))
+
+
+def test_concurrent_refreshes_of_one_token_issue_exactly_one_pair(start_server):
+    _, responses = refresh_one_token_concurrently(start_server, grace_seconds=0)
+
+    statuses = [response.status_code for response in responses]
+    assert statuses.count(200) == 1, statuses
+    refused = [response for response in responses if response.status_code != 200]
+    assert {response.status_code for response in refused} == {401}
+    assert all(response.data.get("code") for response in refused)
+
+
+def test_concurrent_refreshes_inside_the_grace_window_all_stay_signed_in_on_one_token(start_server):
+    session, responses = refresh_one_token_concurrently(start_server, grace_seconds=30)
+
+    assert [response.status_code for response in responses] == [200] * CONCURRENT_REFRESHES
+    assert all(session.get("/api/me/", response.data["access"]).status_code == 200 for response in responses)
+    # One new refresh token for all of them: the session did not fork into 20.
+    handed_out = {claims(issued_refresh_token(response))["jti"] for response in responses}
+    assert len(handed_out) == 1
+    assert handed_out != {claims(session.refresh_token)["jti"]}
+
+
+def issued_refresh_token(response) -> str:
+    """Return the refresh token a response hands out, in its body or its cookie."""
+    cookie = next((morsel.value for name, morsel in response.cookies.items() if name.endswith("refresh_token")), None)
+    return response.data.get("refresh") or cookie
+
+
+def claims(token: str) -> dict:
+    return jwt.decode(token, options={"verify_signature": False})

@@ -1,0 +1,191 @@
+"""httponly_cookie mode: cookie attributes, CSRF, rotation of the cookie, logout clearing it."""
+
+import json
+from datetime import timedelta
+
+import pytest
+from django.test import override_settings
+
+from {{ cookiecutter.project_slug }}.authentication.cookies import COOKIE_PATH, cookie_name
+from {{ cookiecutter.project_slug }}.authentication.policy import session_policy
+from {{ cookiecutter.project_slug }}.authentication.tokens import RefreshToken
+
+from tests.authentication.test_bad_input import stored_state
+from tests.support.errors import assert_clean_refusal
+
+
+def refresh_cookie(response):
+    return response.cookies[cookie_name()]
+
+
+def test_obtain_sets_the_refresh_token_as_an_httponly_strict_cookie_on_the_refresh_path(auth):
+    response = auth.login()
+
+    cookie = refresh_cookie(response)
+    token = RefreshToken(cookie.value)
+    assert cookie["httponly"] is True
+    assert cookie["samesite"] == "Strict"
+    assert cookie["path"] == COOKIE_PATH == "/api/token/refresh/"
+    assert int(cookie["max-age"]) == token["exp"] - token["iat"]
+    assert cookie["secure"] == ""  # test settings: plain http, so no Secure and no prefix
+    assert cookie_name() == "refresh_token"
+
+
+def test_the_refresh_token_never_appears_in_a_response_body(signed_in):
+    login_body = signed_in.client.post(
+        "/api/token/", {"username": "alice", "password": "correct horse battery staple"}, format="json"
+    ).content
+    refresh_body = signed_in.refresh().content
+
+    for body in (login_body, refresh_body):
+        assert b"refresh" not in body
+        assert signed_in.refresh_token.encode() not in body
+
+
+@override_settings(JWT_REFRESH_COOKIE_SECURE=True)
+def test_a_secure_cookie_takes_the_secure_prefix(auth):
+    cookie = auth.login().cookies["__Secure-refresh_token"]
+
+    assert cookie["secure"] is True
+    assert cookie["httponly"] is True
+
+
+@override_settings(JWT_REFRESH_COOKIE_SAMESITE="Lax")
+def test_samesite_is_a_setting(auth):
+    assert refresh_cookie(auth.login())["samesite"] == "Lax"
+
+
+def test_refresh_reads_the_cookie_without_a_body(signed_in):
+    response = signed_in.client.post("/api/token/refresh/", **signed_in.csrf_header())
+
+    assert response.status_code == 200
+    assert "access" in response.data
+
+
+@pytest.mark.parametrize("csrf", [None, "W" * 32], ids=["missing", "wrong"])
+def test_refresh_without_the_right_csrf_token_is_a_403_json_error(signed_in, csrf):
+    headers = {"HTTP_X_CSRFTOKEN": csrf} if csrf else {}
+    response = signed_in.client.post("/api/token/refresh/", {}, format="json", **headers)
+
+    assert response.status_code == 403
+    assert response.json()["code"] == "csrf_failed"
+
+
+def test_logout_without_the_csrf_token_is_a_403_json_error(signed_in):
+    response = signed_in.client.post("/api/auth/logout/", {}, format="json", **signed_in.auth_header())
+
+    assert response.status_code == 403
+    assert response.json()["code"] == "csrf_failed"
+    assert signed_in.refresh().status_code == 200
+
+
+def test_refresh_without_a_cookie_is_a_400(api_client, user):
+    api_client.get("/")  # the demo page hands out the CSRF cookie
+    csrf = api_client.cookies["csrftoken"].value
+    response = api_client.post("/api/token/refresh/", {}, format="json", HTTP_X_CSRFTOKEN=csrf)
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "refresh_token_missing"
+
+
+@override_settings(JWT_ROTATION_GRACE_SECONDS=0)
+def test_refresh_replaces_the_cookie_exactly_when_it_rotates(signed_in):
+    old = signed_in.refresh_token
+
+    response = signed_in.refresh()
+
+    if not session_policy().rotate:
+        assert cookie_name() not in response.cookies
+        return
+    new = refresh_cookie(response).value
+    assert new != old
+    assert signed_in.refresh_token == new
+    if session_policy().spend_on_rotation:
+        assert signed_in.refresh(old).status_code == 401
+
+
+def test_logout_clears_the_cookie_and_revokes_its_token(signed_in):
+    old = signed_in.refresh_token
+
+    response = signed_in.logout()
+
+    cleared = refresh_cookie(response)
+    assert response.status_code == 205
+    assert cleared.value == ""
+    assert cleared["path"] == COOKIE_PATH
+    assert int(cleared["max-age"]) == 0
+    assert signed_in.refresh(old).status_code == 401
+
+
+def post_with_cookies(session, cookie_header, path="/api/token/refresh/", body="{}"):
+    """POST with exactly this Cookie header (plus the CSRF cookie), as a browser holding them would."""
+    csrf = session.csrf_header()
+    cookie = f"{cookie_header}; csrftoken={session.client.cookies['csrftoken'].value}"
+    return session.client.generic("POST", path, body, content_type="application/json", HTTP_COOKIE=cookie, **csrf)
+
+
+def test_a_garbage_cookie_is_refused_with_401(signed_in):
+    before = stored_state()
+
+    response = post_with_cookies(signed_in, "refresh_token=garbage")
+
+    assert_clean_refusal(response, statuses={401})
+    assert response.json()["code"] == "token_not_valid"
+    assert stored_state() == before
+
+
+def test_of_two_refresh_cookies_the_first_one_counts(signed_in):
+    """Browsers send the cookie with the more specific path first (RFC 6265, 5.4)."""
+    valid = signed_in.refresh_token
+    before = stored_state()
+
+    garbage_first = post_with_cookies(signed_in, f"refresh_token=garbage; refresh_token={valid}")
+
+    assert_clean_refusal(garbage_first, statuses={401})
+    assert stored_state() == before  # the valid cookie behind the garbage was not touched
+
+    valid_first = post_with_cookies(signed_in, f"refresh_token={valid}; refresh_token=garbage")
+
+    assert valid_first.status_code == 200
+    assert_only_spent(valid, issued=valid_first, before=before)
+
+
+def assert_only_spent(spent: str, issued, before: tuple) -> None:
+    """Assert that the refresh spent `spent` and issued the cookie of `issued`, and changed nothing else."""
+    after = stored_state()
+    if not session_policy().rotate:
+        assert after == before  # nothing is spent or issued: the same token goes on
+        assert cookie_name() not in issued.cookies
+        return
+    new_jti, spent_jti = RefreshToken(refresh_cookie(issued).value).jti, RefreshToken(spent).jti
+    ((family_id, *_),) = before[0]
+    assert [(pk, issued_jti, last_spent, revoked) for pk, issued_jti, last_spent, _, revoked in after[0]] == [
+        (family_id, new_jti, spent_jti, None)
+    ]
+    if session_policy().blacklist:
+        from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
+
+        outstanding = dict(OutstandingToken.objects.values_list("jti", "pk"))
+        spent_ids = [outstanding[spent_jti]] if session_policy().spend_on_rotation else []
+        assert after[1:] == (before[1] + [outstanding[new_jti]], before[2] + spent_ids)
+
+
+def test_a_refresh_cookie_sent_elsewhere_is_ignored(signed_in):
+    response = signed_in.client.generic("GET", "/api/me/", HTTP_COOKIE=f"refresh_token={signed_in.refresh_token}")
+
+    assert response.status_code == 401
+    assert response.json()["code"] == "not_authenticated"
+
+
+@pytest.mark.parametrize("stale", ["garbage", "a.b.c", "expired"])
+def test_a_stale_or_garbage_cookie_never_stops_a_fresh_login(signed_in, stale):
+    if stale == "expired":
+        token = RefreshToken(signed_in.refresh_token)
+        token.set_exp(lifetime=-timedelta(days=1))
+        stale = str(token)
+    credentials = json.dumps({"username": "alice", "password": "correct horse battery staple"})
+
+    response = post_with_cookies(signed_in, f"refresh_token={stale}", path="/api/token/", body=credentials)
+
+    assert response.status_code == 200
+    assert RefreshToken(refresh_cookie(response).value)

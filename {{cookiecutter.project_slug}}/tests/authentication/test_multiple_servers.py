@@ -1,0 +1,78 @@
+"""Two server processes on one database behave as one server: they share its cache tables, or Redis."""
+
+import pytest
+from django.conf import settings
+from django.core.cache import caches
+from django.core.management import call_command
+from django.db import connection
+
+from config.settings.base import redis_caches
+
+from tests.support.sessions import http_session
+
+
+@pytest.fixture(params=["database-cache", "redis-cache"])
+def two_servers(request, start_server):
+    environment = {"JWT_ROTATION_GRACE_SECONDS": "0", "REDIS_URL": ""}
+    if request.param == "redis-cache":
+        environment["REDIS_URL"] = request.getfixturevalue("redis_url")
+    return start_server(**environment), start_server(**environment)
+
+
+@pytest.mark.live_server_process
+def test_a_token_rotated_through_one_server_is_refused_by_the_other(two_servers):
+    first, second = two_servers
+    on_first = http_session(first.url)
+    on_first.login()
+    old = on_first.refresh_token
+
+    assert on_first.refresh().status_code == 200
+
+    replay = http_session(second.url).refresh(old)
+    if settings.SIMPLE_JWT["ROTATE_REFRESH_TOKENS"] and settings.SIMPLE_JWT["BLACKLIST_AFTER_ROTATION"]:
+        assert replay.status_code == 401
+    else:
+        assert replay.status_code == 200
+
+
+@pytest.mark.live_server_process
+def test_logout_through_one_server_ends_the_session_on_the_other(two_servers):
+    first, second = two_servers
+    on_first = http_session(first.url)
+    on_first.login()
+    refresh_token, access = on_first.refresh_token, on_first.access
+
+    assert on_first.logout().status_code == 205
+
+    on_second = http_session(second.url)
+    assert on_second.refresh(refresh_token).status_code == 401
+    expected = 401 if settings.JWT_REVOKE_ACCESS_ON_LOGOUT else 200
+    assert on_second.get("/api/me/", access).status_code == expected
+
+
+@pytest.fixture
+def without_cache_tables(settings):
+    """Drop the database caches' tables, so the test can see `migrate` create them."""
+    tables = [cache["LOCATION"] for cache in settings.DATABASE_CACHES.values()]
+    with connection.cursor() as cursor:
+        for table in set(tables) & set(connection.introspection.table_names()):
+            cursor.execute(f"DROP TABLE {connection.ops.quote_name(table)}")
+    return tables
+
+
+@pytest.mark.parametrize("cache_while_migrating", ["database", "redis"])
+@pytest.mark.django_db(transaction=True)
+def test_migrate_alone_creates_the_cache_tables(settings, without_cache_tables, cache_while_migrating):
+    """Without REDIS_URL the server needs them at once; with it, the day it drops Redis."""
+    settings.CACHES = {"database": settings.DATABASE_CACHES, "redis": redis_caches("redis://127.0.0.1:1/0")}[
+        cache_while_migrating
+    ]
+    call_command("migrate", "core", "zero", verbosity=0)
+
+    call_command("migrate", verbosity=0)  # no createcachetable; Redis is never contacted
+
+    assert set(without_cache_tables) <= set(connection.introspection.table_names())
+    settings.CACHES = settings.DATABASE_CACHES
+    for alias in settings.CACHES:
+        caches[alias].set("written", alias)
+        assert caches[alias].get("written") == alias

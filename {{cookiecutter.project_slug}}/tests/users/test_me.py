@@ -1,0 +1,71 @@
+"""GET /api/me/: the protected example endpoint."""
+
+import pytest
+from django.conf import settings
+from django.core.cache import caches
+from django.test import override_settings
+
+
+def test_me_returns_the_user_and_the_token_claims(signed_in, user):
+    response = signed_in.get("/api/me/")
+
+    assert response.status_code == 200
+    assert response.data["id"] == user.pk
+    assert response.data["username"] == "alice"
+    assert response.data["claims"] == {claim: getattr(user, claim) for claim in settings.JWT_CUSTOM_CLAIMS}
+
+
+@pytest.fixture
+def cache_lookups(monkeypatch):
+    """Count the reads each cache alias is asked for (get and get_many), by alias."""
+    counts = dict.fromkeys(settings.CACHES, 0)
+    for alias in counts:
+        store = caches[alias]
+        for method in ("get", "get_many"):
+            monkeypatch.setattr(store, method, counted(getattr(store, method), counts, alias))
+    return counts
+
+
+def counted(read, counts, alias):
+    def counting_read(*args, **kwargs):
+        counts[alias] += 1
+        return read(*args, **kwargs)
+
+    return counting_read
+
+
+@pytest.mark.parametrize(
+    ("revoke_access_on_logout", "user_queries", "revocation_lookups"),
+    [(True, 0, 1), (False, 1, 0)],
+    ids=["claims-and-one-cache-lookup", "stock-user-query"],
+)
+def test_me_costs_one_cache_lookup_or_one_user_query(
+    signed_in, cache_lookups, django_assert_num_queries, revoke_access_on_logout, user_queries, revocation_lookups
+):
+    username_query = 0 if "username" in settings.JWT_CUSTOM_CLAIMS else 1  # MeView reads it from the user then
+    policy = override_settings(JWT_REVOKE_ACCESS_ON_LOGOUT=revoke_access_on_logout, JWT_REVOCATION_SYNC_SECONDS=0)
+    with policy, django_assert_num_queries(user_queries + username_query):
+        response = signed_in.get("/api/me/")
+
+    assert response.status_code == 200
+    assert cache_lookups == {"default": 0, "revocations": revocation_lookups}
+
+
+def test_me_without_a_token_is_401_with_a_code(api_client):
+    response = api_client.get("/api/me/")
+
+    assert response.status_code == 401
+    assert response.json()["code"] == "not_authenticated"
+    assert response["WWW-Authenticate"].startswith("Bearer")
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["Token {access}", "bearer {access}", "Basic {access}", "Bearer", "Bearer {access} {access}", "Bearer garbage"],
+    ids=["token-scheme", "lowercase-scheme", "basic-scheme", "no-token", "two-tokens", "garbage"],
+)
+def test_me_refuses_a_wrong_authorization_header_with_401(signed_in, header):
+    response = signed_in.client.get("/api/me/", HTTP_AUTHORIZATION=header.format(access=signed_in.access))
+
+    assert response.status_code == 401
+    assert response.json()["code"] in {"not_authenticated", "bad_authorization_header", "token_not_valid"}
