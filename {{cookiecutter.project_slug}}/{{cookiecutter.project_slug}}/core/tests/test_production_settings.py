@@ -460,3 +460,11 @@ def test_csrf_trusted_origins_follow_the_front_ends_unless_set_apart(tmp_path, v
     result = manage(env, "shell", "-v", "0", "-c", printed)
 
     assert result.stdout.strip() == str(trusted), result.stderr
+
+
+def test_swagger_ui_does_not_keep_the_access_token_in_local_storage_in_production(tmp_path):
+    printed = "from django.conf import settings; print(settings.SPECTACULAR_SETTINGS['SWAGGER_UI_SETTINGS'])"
+
+    result = manage(production_environment(tmp_path), "shell", "-v", "0", "-c", printed)
+
+    assert "'persistAuthorization': False" in result.stdout, result.stderr
