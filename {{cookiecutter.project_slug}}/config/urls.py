@@ -1,4 +1,4 @@
-"""The project's URLs: the API under /api/, the admin, and the demo page at / where it is served."""
+"""The project's URLs: the API under /api/, Swagger UI, the admin, and the demo page where it is served."""
 
 {% if cookiecutter.include_demo == "yes" -%}
 from django.conf import settings

@@ -12,7 +12,7 @@ from django.conf import settings
 from tests.support import PASSWORD, PROJECT_DIR
 from tests.support.browser import chromium
 from tests.support.servers import ACCESS_LOG_VARIABLE, create_user
-from tests.support.sessions import AuthSession, http_session
+from tests.support.sessions import COOKIE_MODE, AuthSession, http_session
 
 ENDPOINTS = {
     "/api/token/",
@@ -130,7 +130,7 @@ def signed_in_environment(server) -> tuple[AuthSession, dict]:
         assert session.login(username).status_code == 200
     secrets = {
         "ACCESS": signed_in.access,
-        "CSRF": signed_in.csrf_token(),
+        "CSRF": signed_in.csrf_token() if COOKIE_MODE else "",
         "REFRESH_TOKEN": refreshing.refresh_token,
         "LOGOUT_ACCESS": logging_out.access,
         "LOGOUT_REFRESH": logging_out.refresh_token,

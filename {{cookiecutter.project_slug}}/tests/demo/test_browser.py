@@ -11,12 +11,10 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from tests.support import PROJECT_DIR
-from tests.support.browser import (
+from tests.demo.tabs import (
     REFRESH_PATH,
     STORAGE_KEY,
     Tab,
-    chromium,
     held_refresh_token,
     jwt_claims,
     new_tab,
@@ -24,6 +22,8 @@ from tests.support.browser import (
     readable_by_scripts_at,
     refresh_cookie,
 )
+from tests.support import PROJECT_DIR
+from tests.support.browser import chromium
 from tests.support.sessions import http_session
 
 pytestmark = [pytest.mark.browser, pytest.mark.live_server_process]

@@ -35,15 +35,15 @@ from django.conf import settings
 
 from {{ cookiecutter.project_slug }}.authentication.policy import session_policy
 
-from tests.support.browser import (
+from tests.demo.tabs import (
     REFRESH_PATH,
     Tab,
-    chromium,
     held_refresh_token,
     jwt_claims,
     new_tab,
     while_browsing,
 )
+from tests.support.browser import chromium
 from tests.support.servers import (
     ACCESS_LOG_FORMAT_VARIABLE,
     REQUEST_ID_ACCESS_LOG_FORMAT,

@@ -20,8 +20,8 @@ from . import PASSWORD
 
 COOKIE_MODE = settings.JWT_REFRESH_STORAGE == "httponly_cookie"
 CSRF_COOKIE = "csrftoken"
-# The page that hands out the CSRF cookie, as any page of the site would.
-CSRF_PAGE = "/"
+# Hands out the CSRF cookie in cookie mode, as a reloaded page would ask for it.
+CSRF_ENDPOINT = "/api/auth/csrf/"
 
 
 def logout_body(path: str, refresh_token: str | None) -> dict:
@@ -148,14 +148,14 @@ class AuthSession:
         return {"HTTP_AUTHORIZATION": f"Bearer {access or self.access}"}
 
     def csrf_token(self) -> str:
-        """Return the CSRF token a page of this site would hold, fetching the cookie if needed."""
+        """Return the CSRF token a page holds in cookie mode, fetching the cookie if needed."""
         if CSRF_COOKIE not in self.client.cookies:
-            self.client.get(CSRF_PAGE)
+            self.client.get(CSRF_ENDPOINT)
         return self.client.cookies[CSRF_COOKIE].value
 
     def csrf_header(self) -> dict:
-        """Return the X-CSRFToken header a browser page would send."""
-        return {"HTTP_X_CSRFTOKEN": self.csrf_token()}
+        """Return the X-CSRFToken header a page sends in cookie mode; body mode has no cookie to guard."""
+        return {"HTTP_X_CSRFTOKEN": self.csrf_token()} if COOKIE_MODE else {}
 
     def remember(self, response) -> None:
         if response.status_code == 200:
