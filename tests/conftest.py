@@ -21,9 +21,9 @@ REDIS_ADDRESS = ("127.0.0.1", 6379)
 def answers_for(changes: dict) -> dict:
     """Return the answers a bake with these changes gets: defaults filled in, slug substituted."""
     context = json.loads((TEMPLATE / "cookiecutter.json").read_text())
+    prompts = {key: value for key, value in context.items() if not key.startswith("_")}
     # A choice list's default is its first entry.
-    defaults = {key: value[0] if isinstance(value, list) else value for key, value in context.items()}
-    answers = {key: value for key, value in defaults.items() if not key.startswith("_")} | changes
+    answers = {key: value[0] if isinstance(value, list) else value for key, value in prompts.items()} | changes
     if "{{" in answers["project_slug"]:
         answers["project_slug"] = "my_api"  # what cookiecutter derives from "My API"
     slug_placeholder = "{{ cookiecutter.project_slug }}"

@@ -65,6 +65,28 @@ def test_storage_mode_decides_the_cookie_files(project):
     assert f'refreshStorage: "{answers["refresh_token_storage"]}"' in (path / "client/src/config.js").read_text()
 
 
+def test_the_demo_answer_decides_the_demo_files(project):
+    path, answers = project
+    demo = answers["include_demo"] == "yes"
+    demo_files = [answers["project_slug"] + "/demo", "client/src/demo.js", "docs/screenshots", "tests/demo"]
+
+    assert [relative for relative in demo_files if (path / relative).exists() != demo] == []
+    assert ("SERVE_DEMO" in (path / "config" / "settings" / "base.py").read_text()) == demo
+
+
+def test_the_project_holds_no_laboratory_and_no_test_code_in_its_package(project):
+    path, answers = project
+    package = path / answers["project_slug"]
+
+    assert not (path / "bench").exists()
+    assert not (path / "docs" / "benchmarks.md").exists()
+    assert not (path / "conftest.py").exists()
+    assert [str(test.relative_to(path)) for test in package.rglob("test*.py")] == []
+    assert not (package / "core" / "testing.py").exists()
+    assert not (package / "core" / "browser.py").exists()
+    assert "echo" not in (path / "config" / "urls.py").read_text()
+
+
 def test_algorithm_decides_the_keys(project):
     path, answers = project
     rs256 = answers["signing_algorithm"] == "RS256"
