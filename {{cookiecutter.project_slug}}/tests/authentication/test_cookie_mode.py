@@ -7,7 +7,9 @@ import pytest
 from django.test import override_settings
 
 from {{ cookiecutter.project_slug }}.authentication.cookies import COOKIE_PATH, cookie_name
+{%- if cookiecutter.rotate_refresh_tokens == "yes" %}
 from {{ cookiecutter.project_slug }}.authentication.policy import session_policy
+{%- endif %}
 from {{ cookiecutter.project_slug }}.authentication.tokens import RefreshToken
 
 from tests.authentication.test_bad_input import stored_state
@@ -88,20 +90,32 @@ def test_refresh_without_a_cookie_is_a_400(api_client, user):
     assert response.json()["code"] == "refresh_token_missing"
 
 
-@override_settings(JWT_ROTATION_GRACE_SECONDS=0)
-def test_refresh_replaces_the_cookie_exactly_when_it_rotates(signed_in):
+{% if cookiecutter.rotate_refresh_tokens == "yes" -%}
+def test_refresh_replaces_the_cookie(signed_in):
     old = signed_in.refresh_token
 
     response = signed_in.refresh()
 
-    if not session_policy().rotate:
-        assert cookie_name() not in response.cookies
-        return
     new = refresh_cookie(response).value
     assert new != old
     assert signed_in.refresh_token == new
-    if session_policy().spend_on_rotation:
-        assert signed_in.refresh(old).status_code == 401
+{%- if cookiecutter.blacklist_after_rotation == "yes" %}
+
+
+@override_settings(JWT_ROTATION_GRACE_SECONDS=0)
+def test_the_cookie_a_refresh_replaced_is_refused(signed_in):
+    old = signed_in.refresh_token
+    signed_in.refresh()
+
+    assert signed_in.refresh(old).status_code == 401
+{%- endif %}
+{%- else -%}
+def test_without_rotation_a_refresh_leaves_the_cookie_alone(signed_in):
+    response = signed_in.refresh()
+
+    assert response.status_code == 200
+    assert cookie_name() not in response.cookies
+{%- endif %}
 
 
 def test_logout_clears_the_cookie_and_revokes_its_token(signed_in):
@@ -153,10 +167,10 @@ def test_of_two_refresh_cookies_the_first_one_counts(signed_in):
 def assert_only_spent(spent: str, issued, before: tuple) -> None:
     """Assert that the refresh spent `spent` and issued the cookie of `issued`, and changed nothing else."""
     after = stored_state()
-    if not session_policy().rotate:
-        assert after == before  # nothing is spent or issued: the same token goes on
-        assert cookie_name() not in issued.cookies
-        return
+{%- if cookiecutter.rotate_refresh_tokens == "no" %}
+    assert after == before  # without rotation nothing is spent or issued: the same token goes on
+    assert cookie_name() not in issued.cookies
+{%- else %}
     new_jti, spent_jti = RefreshToken(refresh_cookie(issued).value).jti, RefreshToken(spent).jti
     ((family_id, *_),) = before[0]
     assert [(pk, issued_jti, last_spent, revoked) for pk, issued_jti, last_spent, _, revoked in after[0]] == [
@@ -168,6 +182,7 @@ def assert_only_spent(spent: str, issued, before: tuple) -> None:
         outstanding = dict(OutstandingToken.objects.values_list("jti", "pk"))
         spent_ids = [outstanding[spent_jti]] if session_policy().spend_on_rotation else []
         assert after[1:] == (before[1] + [outstanding[new_jti]], before[2] + spent_ids)
+{%- endif %}
 
 
 def test_a_refresh_cookie_sent_elsewhere_is_ignored(signed_in):

@@ -9,7 +9,6 @@ from django.utils import timezone
 from rest_framework_simplejwt.tokens import AccessToken
 
 from {{ cookiecutter.project_slug }}.authentication.models import TokenFamily
-from {{ cookiecutter.project_slug }}.authentication.policy import session_policy
 from {{ cookiecutter.project_slug }}.authentication.tokens import RefreshToken
 
 
@@ -41,16 +40,28 @@ def test_a_session_older_than_its_limit_cannot_refresh(signed_in):
     assert response.json()["code"] == "session_expired"
 
 
-@override_settings(JWT_MAX_SESSION=timedelta(days=30))
-def test_no_token_outlives_its_sessions_limit(signed_in):
-    limit = timezone.now() + timedelta(seconds=30)  # sooner than either token would expire
+def refresh_near_the_sessions_limit(session):
+    """Bring the session's limit to 30 s from now (sooner than either token would expire), refresh; return it."""
+    limit = timezone.now() + timedelta(seconds=30)
     TokenFamily.objects.update(expires_at=limit)
+    assert session.refresh().status_code == 200
+    return limit
 
-    signed_in.refresh()
+
+@override_settings(JWT_MAX_SESSION=timedelta(days=30))
+def test_no_access_token_outlives_its_sessions_limit(signed_in):
+    limit = refresh_near_the_sessions_limit(signed_in)
 
     assert AccessToken(signed_in.access)["exp"] <= limit.timestamp()
-    if session_policy().rotate:
-        assert RefreshToken(signed_in.refresh_token).expires_at <= limit
+{%- if cookiecutter.rotate_refresh_tokens == "yes" %}
+
+
+@override_settings(JWT_MAX_SESSION=timedelta(days=30))
+def test_no_rotated_refresh_token_outlives_its_sessions_limit(signed_in):
+    limit = refresh_near_the_sessions_limit(signed_in)
+
+    assert RefreshToken(signed_in.refresh_token).expires_at <= limit
+{%- endif %}
 
 
 def test_flushexpiredtokens_deletes_sessions_that_can_issue_no_more_tokens(signed_in, make_auth):
@@ -81,18 +92,29 @@ def test_a_new_session_limit_ends_sessions_begun_under_the_old_one(auth, setting
     assert response.json()["code"] == "session_expired"
 
 
-def test_a_lowered_session_limit_caps_the_tokens_a_refresh_hands_out(auth, settings):
+def refresh_after_lowering_the_session_limit(auth, settings):
+    """Sign in under a 30-day limit, lower it to 7 days that end in 30 s, refresh; return that end."""
     settings.JWT_MAX_SESSION = timedelta(days=30)
     auth.login()
     limit = timezone.now() + timedelta(seconds=30)  # sooner than either token would expire
     TokenFamily.objects.update(created_at=limit - timedelta(days=7))
-
     settings.JWT_MAX_SESSION = timedelta(days=7)
     assert auth.refresh().status_code == 200
+    return limit
+
+
+def test_a_lowered_session_limit_caps_the_access_token_a_refresh_hands_out(auth, settings):
+    limit = refresh_after_lowering_the_session_limit(auth, settings)
 
     assert AccessToken(auth.access)["exp"] <= limit.timestamp()
-    if session_policy().rotate:
-        assert RefreshToken(auth.refresh_token).expires_at <= limit
+{%- if cookiecutter.rotate_refresh_tokens == "yes" %}
+
+
+def test_a_lowered_session_limit_caps_the_refresh_token_a_refresh_hands_out(auth, settings):
+    limit = refresh_after_lowering_the_session_limit(auth, settings)
+
+    assert RefreshToken(auth.refresh_token).expires_at <= limit
+{%- endif %}
 
 
 def test_flushexpiredtokens_deletes_sessions_past_the_limit_the_settings_set_now(auth, settings):

@@ -19,7 +19,6 @@ from tests.demo.tabs import (
     jwt_claims,
     new_tab,
     open_tabs,
-    readable_by_scripts_at,
     refresh_cookie,
 )
 from tests.support import PROJECT_DIR
@@ -91,23 +90,27 @@ def assert_sent_only_unexpired_tokens(tab: Tab) -> None:
 
 
 def assert_refresh_token_kept_out_of_scripts(context, tabs: list[Tab]) -> None:
-    """Cookie mode: only the browser holds it (HttpOnly). local_storage mode: localStorage does."""
+{%- if cookiecutter.refresh_token_storage == "httponly_cookie" %}
+    """Only the browser holds the refresh token (an HttpOnly cookie): no page script can read it."""
+    from tests.demo.tabs import readable_by_scripts_at
+
     cookie = refresh_cookie(context, tabs[0].base_url)
-    if COOKIE_MODE:
-        assert cookie is not None, "the browser holds no refresh cookie"
-        assert cookie["httpOnly"]
-        token = cookie["value"]
-        readable = [value for tab in tabs for value in tab.readable_by_scripts()]
-        # Not even a page under the cookie's own path sees it.
-        readable += readable_by_scripts_at(context, tabs[0].base_url, REFRESH_PATH)
-        assert not [value for value in readable if token in value], "page scripts can read the refresh token"
-    else:
-        assert cookie is None
-        for tab in tabs:
-            stored = tab.web_storage()
-            token = stored["local"][STORAGE_KEY]
-            assert jwt_claims(token)["token_type"] == "refresh"
-            assert token not in stored["cookie"] and token not in stored["session"].values()
+    assert cookie is not None, "the browser holds no refresh cookie"
+    assert cookie["httpOnly"]
+    token = cookie["value"]
+    readable = [value for tab in tabs for value in tab.readable_by_scripts()]
+    # Not even a page under the cookie's own path sees it.
+    readable += readable_by_scripts_at(context, tabs[0].base_url, REFRESH_PATH)
+    assert not [value for value in readable if token in value], "page scripts can read the refresh token"
+{%- else %}
+    """local_storage mode: localStorage holds the refresh token, and no cookie carries it."""
+    assert refresh_cookie(context, tabs[0].base_url) is None
+    for tab in tabs:
+        stored = tab.web_storage()
+        token = stored["local"][STORAGE_KEY]
+        assert jwt_claims(token)["token_type"] == "refresh"
+        assert token not in stored["cookie"] and token not in stored["session"].values()
+{%- endif %}
 
 
 def wait_for_refresh_count(tab: Tab, count: int) -> None:
