@@ -1,6 +1,6 @@
 """The pure helpers of hooks/post_gen_project.py."""
 
-from .conftest import default_answers
+from .conftest import answers_for, default_answers
 from .hooks import post_gen
 
 
@@ -104,3 +104,21 @@ def test_each_step_prints_its_duration(tmp_path, capsys, monkeypatch):
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == "[1/2] One ..."
     assert lines[1].strip().startswith("done in ") and lines[1].strip().endswith("s")
+
+
+def test_a_note_says_what_rotation_off_leaves_off():
+    note = post_gen.features_off_note(answers_for({"rotate_refresh_tokens": "no"}))
+
+    assert note == (
+        "Note: with rotation off, blacklist after rotation, reuse detection and the grace window are off too."
+    )
+
+
+def test_a_note_names_both_prerequisites_when_both_are_off():
+    note = post_gen.features_off_note(answers_for({"rotate_refresh_tokens": "no", "token_blacklist": "no"}))
+
+    assert note.startswith("Note: with rotation and the blacklist off,")
+
+
+def test_no_note_when_rotation_and_the_blacklist_are_on():
+    assert post_gen.features_off_note(default_answers()) is None
