@@ -33,13 +33,16 @@ PRUNE_TABLE = {
         "{slug}/authentication/keys.py",
         "{slug}/authentication/jwks.py",
         "{slug}/authentication/tests/test_rs256.py",
+        "docs/rs256.md",
     ],
     ("rotate_refresh_tokens", "no"): [
         "{slug}/authentication/tests/test_rotation.py",
+        "docs/rotation.md",
     ],
     ("blacklist_after_rotation", "no"): [
         "{slug}/authentication/tests/test_reuse_detection.py",
         "{slug}/authentication/tests/test_concurrent_rotation.py",
+        "docs/rotation.md",
     ],
 }
 
