@@ -7,6 +7,7 @@ with two gunicorn processes is in test_multiple_servers.py.
 import logging
 
 import pytest
+import redis
 from django.core.cache import caches
 
 from config.settings.base import redis_caches
@@ -106,6 +107,15 @@ def test_a_logged_out_access_token_stays_refused_once_redis_is_back(signed_in, r
     signed_in.logout()
     redis_cache.start()
 
+    assert me_with(signed_in, access).status_code == 401
+
+
+def test_a_logout_that_a_full_redis_refuses_to_record_still_holds(signed_in, redis_cache):
+    assert signed_in.get("/api/me/").status_code == 200
+    access = signed_in.access
+    redis.Redis.from_url(redis_cache.url).config_set("maxmemory", 1)  # noeviction: every write is refused
+
+    assert signed_in.logout().status_code == 205
     assert me_with(signed_in, access).status_code == 401
 
 
