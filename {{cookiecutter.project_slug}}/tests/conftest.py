@@ -1,6 +1,7 @@
 """Fixtures shared by the whole suite: users, API clients, signed-in sessions, live servers."""
 
 import os
+import shutil
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -11,7 +12,7 @@ from {{ cookiecutter.project_slug }}.authentication.revocation import open_famil
 
 from tests.support import PASSWORD, UNTHROTTLED, require
 from tests.support.browser import why_no_browser
-from tests.support.servers import LiveDatabase, LiveServer, is_listening, prepare_database, server_env
+from tests.support.servers import LiveDatabase, LiveServer, RedisServer, is_listening, prepare_database, server_env
 from tests.support.sessions import AuthSession
 
 
@@ -121,3 +122,12 @@ def start_server(migrated_live_database, tmp_path):
     for server in servers:
         server.stop()
     database.drop()
+
+
+@pytest.fixture
+def own_redis(tmp_path):
+    """A running redis-server of the test's own (skipped, or failed under CI, without redis-server)."""
+    require(shutil.which("redis-server") is not None, "redis-server is not installed (apt-get install redis-server)")
+    server = RedisServer(tmp_path).start()
+    yield server
+    server.stop()

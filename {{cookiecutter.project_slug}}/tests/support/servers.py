@@ -1,4 +1,4 @@
-"""Live servers: gunicorn processes of this project on 127.0.0.1, each on a database of its own.
+"""Live servers: gunicorn processes of this project on 127.0.0.1, each on a database of its own; redis-servers.
 
 Concurrency, several server processes and the browser can only be tested against a real
 server; tests reach it with tests.support.sessions.http_session(server.url).
@@ -18,6 +18,7 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import redis
 from django.conf import settings
 
 from . import PASSWORD, PROJECT_DIR, UNTHROTTLED
@@ -247,3 +248,50 @@ def create_user(env: dict, username: str, password: str = PASSWORD) -> None:
         f"get_user_model().objects.create_user(username={username!r}, password={password!r})"
     )
     manage("shell", "-c", code, env=env)
+
+
+class RedisServer:
+    """A redis-server of the test's own on a free port, to stop, restart and flush at will."""
+
+    def __init__(self, folder, policy: str = "noeviction"):
+        self.folder, self.policy, self.port = folder, policy, free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process = None
+
+    def start(self) -> "RedisServer":
+        """Start it; it loads what a stop(keep_data=True) saved, else it starts empty."""
+        command = ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(self.folder)]
+        command += ["--save", "", "--appendonly", "no", "--maxmemory-policy", self.policy]
+        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+        self.wait_until_ready()
+        return self
+
+    def wait_until_ready(self, seconds: float = 10) -> None:
+        deadline = time.monotonic() + seconds
+        while True:
+            try:
+                redis.Redis.from_url(self.url).ping()
+                return
+            except redis.ConnectionError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+
+    def stop(self, keep_data: bool = False) -> None:
+        """Stop it: its data is gone (a restart without persistence), or saved to disk first."""
+        if self.process is None:
+            return
+        if keep_data:
+            redis.Redis.from_url(self.url).save()
+        else:
+            (self.folder / "dump.rdb").unlink(missing_ok=True)
+        self.process.terminate()
+        self.process.wait(timeout=10)
+        self.process = None
+
+    def restart(self, keep_data: bool = False) -> None:
+        self.stop(keep_data=keep_data)
+        self.start()
+
+    def flush(self) -> None:
+        redis.Redis.from_url(self.url).flushdb()
