@@ -57,6 +57,7 @@ def browser_like_client() -> APIClient:
 
 
 def in_process_session(client: APIClient | None = None) -> AuthSession:
+    """Return an AuthSession that drives the endpoints in process, through `client` or a new one."""
     return AuthSession(client or browser_like_client(), browser_like_client)
 
 
