@@ -9,8 +9,9 @@ must reach the server once or fail visibly, and each expiry costs one refresh. A
 thief replays the refresh token copied at sign-in: reuse detection ends the session in every
 tab. The user signs in again and logs out: every tab signs out, both tokens stop working.
 
-`make test` runs a short day; `make soak` a long one (five tabs, 100 expiries). The knobs
-are environment variables, so a day can be longer or rougher still:
+`make test` runs a short day; the template's `make soak` bakes a project and runs a long one
+(five tabs, 100 expiries). The knobs are environment variables, so a day can be longer or
+rougher still:
 
     SOAK_TABS=5 SOAK_EXPIRIES=400 SOAK_SEED=7 pytest -s -m soak
 
