@@ -21,6 +21,8 @@ from {{ cookiecutter.project_slug }}.core.cache import CacheOutage
 def redis_cache(own_redis, settings, monkeypatch):
     """Point both caches at the test's own Redis; each process-wide outage record starts afresh."""
     settings.CACHES = redis_caches(own_redis.url, key_prefix="faults")
+    # Requests consult the revocation cache only with revoke_access_on_logout, whatever the answer.
+    settings.JWT_REVOKE_ACCESS_ON_LOGOUT = True
     monkeypatch.setattr(revocation, "outage", CacheOutage("revocations"))
     monkeypatch.setattr(throttling, "outage", CacheOutage("default"))
     throttling.local_counts.clear()
