@@ -34,6 +34,9 @@ PRUNE_TABLE = {
         "{slug}/authentication/jwks.py",
         "{slug}/authentication/tests/test_rs256.py",
     ],
+    ("token_blacklist", "no"): [
+        "{slug}/authentication/blacklist.py",
+    ],
     ("rotate_refresh_tokens", "no"): [
         "{slug}/authentication/tests/test_rotation.py",
     ],

@@ -8,8 +8,7 @@ from django.conf import settings
 
 from .exceptions import TokenNotOwned
 from .serializers import RefreshTokenSerializer
-from .sessions import decode_refresh_token
-from .tokens import family_of, typed_user_id
+from .tokens import RefreshToken, decode_token, family_of, typed_user_id
 
 
 class BodyTransport:
@@ -36,7 +35,7 @@ class BodyTransport:
 
     def session_to_end(self, request) -> str:
         """Return the session family of the caller's refresh token that logout should end."""
-        token = decode_refresh_token(self.read(request))
+        token = decode_token(RefreshToken, self.read(request))
         if typed_user_id(token) != request.user.pk:
             raise TokenNotOwned()
         return token.family_id

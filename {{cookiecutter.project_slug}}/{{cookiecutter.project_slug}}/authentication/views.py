@@ -10,7 +10,6 @@ from rest_framework import status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
-from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.settings import api_settings
 
 from . import sessions
@@ -23,7 +22,7 @@ from .serializers import (
     validate_empty_body,
 )
 from .throttling import AuthRateThrottle
-from .tokens import AccessToken, RefreshToken, UntypedToken, typed_user_id
+from .tokens import AccessToken, RefreshToken, UntypedToken, decode_token, typed_user_id
 from .transport import refresh_transport
 
 
@@ -89,24 +88,16 @@ class VerifyTokenView(PublicTokenView):
         serializer = VerifySerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         raw = serializer.validated_data["token"]
-        token = decode_any_token(raw)
+        token = decode_token(UntypedToken, raw)
         token_type = token.get(api_settings.TOKEN_TYPE_CLAIM)
         if token_type == RefreshToken.token_type:
-            sessions.ensure_refresh_token_usable(sessions.decode_refresh_token(raw))
+            sessions.ensure_refresh_token_usable(decode_token(RefreshToken, raw))
         elif token_type == AccessToken.token_type:
             typed_user_id(token)
             sessions.ensure_access_token_usable(token)
         else:
             raise TokenRefused("Token has no known type.")
         return Response({})
-
-
-def decode_any_token(raw: str) -> UntypedToken:
-    """Return the verified token of any type, or raise TokenRefused."""
-    try:
-        return UntypedToken(raw)
-    except TokenError as error:
-        raise TokenRefused(str(error)) from error
 
 
 @extend_schema(
