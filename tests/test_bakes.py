@@ -83,6 +83,13 @@ def test_rotation_answers_decide_the_rotation_tests(project):
     assert (tests / "test_reuse_detection.py").exists() == (answers["blacklist_after_rotation"] == "yes")
 
 
+def test_blacklist_answer_decides_the_blacklist_module(project):
+    path, answers = project
+    app = path / answers["project_slug"] / "authentication"
+
+    assert (app / "blacklist.py").exists() == (answers["token_blacklist"] == "yes")
+
+
 def test_secrets_are_fresh_and_never_committed(project):
     path, _ = project
     gitignore = (path / ".gitignore").read_text().splitlines()
