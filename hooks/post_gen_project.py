@@ -87,10 +87,17 @@ def env_file_text(answers: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+def write_private_file(path: Path, text: str) -> None:
+    """Create a file only its owner can read, private from its first byte (no chmod afterwards)."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w") as file:
+        file.write(text)
+
+
 def write_env_file(answers: dict, root: Path) -> None:
     env_file = root / ".env"
-    env_file.write_text(env_file_text(answers))
-    env_file.chmod(0o600)
+    if not env_file.exists():  # rendered over an existing project: its secrets stay
+        write_private_file(env_file, env_file_text(answers))
 
 
 # Machine-specific context cookiecutter adds, not answers: left out of the record.
