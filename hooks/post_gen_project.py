@@ -26,6 +26,7 @@ PRUNE_TABLE = {
         "docs/screenshots/demo-httponly_cookie.png",
     ],
     ("refresh_token_storage", "httponly_cookie"): [
+        "{slug}/authentication/body.py",
         "{slug}/authentication/tests/test_body_mode.py",
         "docs/screenshots/demo-local_storage.png",
     ],

@@ -33,6 +33,8 @@ def test_prune_table_follows_the_answers():
 
     assert "my_api/authentication/cookies.py" in local
     assert "my_api/authentication/cookies.py" not in cookie
+    assert "my_api/authentication/body.py" in cookie
+    assert "my_api/authentication/body.py" not in local
     assert "my_api/authentication/tests/test_body_mode.py" in cookie
     assert "my_api/authentication/keys.py" in cookie
 

@@ -16,9 +16,10 @@ from {{ cookiecutter.project_slug }}.authentication.models import TokenFamily
 from {{ cookiecutter.project_slug }}.authentication.policy import session_policy
 from {{ cookiecutter.project_slug }}.authentication.sessions import end_all_sessions
 from {{ cookiecutter.project_slug }}.authentication.signing import token_backend
+from {{ cookiecutter.project_slug }}.authentication.transport import refresh_transport
 from {{ cookiecutter.project_slug }}.core.testing import DEMO_PASSWORD, assert_clean_refusal
 
-COOKIE_MODE = settings.JWT_REFRESH_STORAGE == "httponly_cookie"
+COOKIE_MODE = refresh_transport.storage == "httponly_cookie"
 ONE_MEGABYTE = "A" * (1024 * 1024)
 YEAR_10000 = 253402300800  # the first second after datetime.max
 
