@@ -34,16 +34,19 @@ PRUNE_TABLE = {
         "{slug}/authentication/keys.py",
         "{slug}/authentication/jwks.py",
         "{slug}/authentication/tests/test_rs256.py",
+        "docs/rs256.md",
     ],
     ("token_blacklist", "no"): [
         "{slug}/authentication/blacklist.py",
     ],
     ("rotate_refresh_tokens", "no"): [
         "{slug}/authentication/tests/test_rotation.py",
+        "docs/rotation.md",
     ],
     ("blacklist_after_rotation", "no"): [
         "{slug}/authentication/tests/test_reuse_detection.py",
         "{slug}/authentication/tests/test_concurrent_rotation.py",
+        "docs/rotation.md",
     ],
 }
 
@@ -215,6 +218,20 @@ def check_project(answers: dict, root: Path) -> None:
     run([venv_python(root), "manage.py", "check", "--fail-level", "WARNING"], root, ".venv/bin/python manage.py check")
 
 
+def features_off_note(answers: dict) -> str | None:
+    """Return one line naming the features left off because rotation or the blacklist is off, or None."""
+    off = [
+        name
+        for key, name in (("rotate_refresh_tokens", "rotation"), ("token_blacklist", "the blacklist"))
+        if answers[key] != "yes"
+    ]
+    if not off:
+        return None
+    # Their prompts default to off in that case (cookiecutter.json); say so for --no-input users.
+    followers = "blacklist after rotation, reuse detection and the grace window"
+    return f"Note: with {' and '.join(off)} off, {followers} are off too."
+
+
 def steps_for(answers: dict) -> list:
     """Return the (description, function) steps these answers call for, in order."""
     steps = [
@@ -254,6 +271,9 @@ def run_steps(answers: dict, root: Path) -> bool:
 def main() -> None:
     answers = json.loads(RAW_ANSWERS)
     root = Path.cwd()
+    note = features_off_note(answers)
+    if note:
+        print(note, flush=True)
     if run_steps(answers, root):
         print(f"\nYour project is ready in {root}. Next: cd {root.name} && make help")
 

@@ -3,7 +3,7 @@
 import os
 import stat
 
-from .conftest import default_answers
+from .conftest import answers_for, default_answers
 from .hooks import post_gen
 
 
@@ -134,3 +134,21 @@ def test_env_file_is_private_from_its_first_byte(tmp_path, monkeypatch):
         os.umask(previous)
 
     assert stat.S_IMODE((tmp_path / ".env").stat().st_mode) == 0o600
+
+
+def test_a_note_says_what_rotation_off_leaves_off():
+    note = post_gen.features_off_note(answers_for({"rotate_refresh_tokens": "no"}))
+
+    assert note == (
+        "Note: with rotation off, blacklist after rotation, reuse detection and the grace window are off too."
+    )
+
+
+def test_a_note_names_both_prerequisites_when_both_are_off():
+    note = post_gen.features_off_note(answers_for({"rotate_refresh_tokens": "no", "token_blacklist": "no"}))
+
+    assert note.startswith("Note: with rotation and the blacklist off,")
+
+
+def test_no_note_when_rotation_and_the_blacklist_are_on():
+    assert post_gen.features_off_note(default_answers()) is None

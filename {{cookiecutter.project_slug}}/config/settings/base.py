@@ -130,6 +130,12 @@ def redis_caches(url: str, key_prefix: str = "") -> dict:
         "BACKEND": "{{ cookiecutter.project_slug }}.core.cache.RedisCache",
         "LOCATION": url,
         "KEY_PREFIX": key_prefix,
+        # Short, so a Redis that stops answering costs a request half a second, not a hang:
+        # the project then answers from the database (docs/deploying.md).
+        "OPTIONS": {
+            "socket_connect_timeout": env.float("REDIS_CONNECT_TIMEOUT", default=0.5),
+            "socket_timeout": env.float("REDIS_SOCKET_TIMEOUT", default=0.5),
+        },
     }
     return {"default": default, "revocations": {**default, "KEY_PREFIX": f"revocations:{key_prefix}"}}
 
