@@ -6,5 +6,6 @@ export const projectDefaults = Object.freeze({
     refresh: "/api/token/refresh/",
     logout: "/api/auth/logout/",
     logoutAll: "/api/auth/logout-all/",
+    csrf: "/api/auth/csrf/",
   }),
 });
