@@ -119,6 +119,7 @@ export function fakeServer({
     async fetch(input, init = {}) {
       const url = input instanceof Request ? input.url : String(input);
       const call = {
+        url,
         path: new URL(url, "http://testserver").pathname,
         method: (init.method ?? "GET").toUpperCase(),
         headers: new Headers(init.headers),

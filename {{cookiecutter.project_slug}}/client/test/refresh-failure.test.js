@@ -136,6 +136,22 @@ describe("a transient refresh failure", () => {
     assert.equal(client.getState().refreshCount, 1);
   });
 
+  test("the network coming back cuts a back-off short, but never a Retry-After", async () => {
+    const eventTarget = new EventTarget();
+    const { clock, server } = await signedIn({ lifetimeS: 300 }, { eventTarget });
+    server.override.set("/api/token/refresh/", () => Promise.reject(new TypeError("offline")));
+    await clock.advance(240_000);
+    server.override.set("/api/token/refresh/", () =>
+      Response.json({ detail: "Request was throttled.", code: "throttled" }, { status: 429, headers: { "Retry-After": "60" } }),
+    );
+    eventTarget.dispatchEvent(new Event("online"));
+    await clock.advance(0);
+    assert.equal(server.callsTo("/api/token/refresh/").length, 2, "the back-off was not waited out");
+    eventTarget.dispatchEvent(new Event("online"));
+    await clock.advance(59_000);
+    assert.equal(server.callsTo("/api/token/refresh/").length, 2, "the Retry-After was");
+  });
+
   test("past expiry, a failed refresh leaves signed_in only while a retry is scheduled", async () => {
     const { clock, server, client } = await signedIn({ lifetimeS: 300 });
     server.override.set("/api/token/refresh/", () => json(503, { detail: "Down", code: "service_unavailable" }));
