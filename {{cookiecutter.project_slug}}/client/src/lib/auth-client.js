@@ -37,7 +37,22 @@ import {
 export { AuthError };
 
 /** @typedef {"httponly_cookie" | "local_storage"} RefreshStorage */
-/** @typedef {{ obtain: string, refresh: string, logout: string, logoutAll: string, csrf: string }} Endpoints */
+/**
+ * Where the API answers, resolved against baseUrl.
+ * @typedef {object} Endpoints
+ * @property {string} obtain Sign-in.
+ * @property {string} refresh
+ * @property {string} logout
+ * @property {string} logoutAll
+ * @property {string} csrf Hands out a CSRF token (cookie mode, for pages that cannot read the API's cookies).
+ */
+
+/**
+ * The project's answers (config.js): the defaults of index.js's createAuthClient.
+ * @typedef {object} ProjectDefaults
+ * @property {RefreshStorage} refreshStorage
+ * @property {Readonly<Endpoints>} endpoints
+ */
 /** @typedef {import("./refresh-carrier.js").RefreshStore} RefreshStore */
 /** @typedef {import("./tab-sync.js").LockManagerLike} LockManagerLike */
 /** @typedef {import("./tab-sync.js").LockRunner} LockRunner */
@@ -638,7 +653,7 @@ export function createAuthClient(options) {
     }
   }
 
-  /** @param {Extract<TabMessage, { type: "tokens" }>} message */
+  /** @param {import("./tab-sync.js").TokensMessage} message */
   function adoptPeerTokens(message) {
     if (endedSessions.has(message.sid) || pendingLogout.read()) return; // news of a session that is over
     const current = store.session;

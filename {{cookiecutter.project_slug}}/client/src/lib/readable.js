@@ -4,10 +4,21 @@
 /** @typedef {import("./session.js").AuthListener} AuthListener */
 
 /**
+ * @typedef {object} StateSource
+ * @property {(listener: AuthListener) => () => void} subscribe
+ * @property {() => AuthState} getState
+ */
+
+/**
+ * @typedef {object} Readable A Svelte store of the state.
+ * @property {(run: (state: AuthState) => void) => () => void} subscribe
+ */
+
+/**
  * Svelte's store contract calls a subscriber at once with the current value, which the
  * client's `subscribe` does not: this adds that first call.
- * @param {{ subscribe: (listener: AuthListener) => () => void, getState: () => AuthState }} client
- * @returns {{ subscribe: (run: (state: AuthState) => void) => () => void }}
+ * @param {StateSource} client
+ * @returns {Readable}
  */
 export function readableState(client) {
   return {

@@ -37,10 +37,17 @@ import { decodeJwtPayload, jwtLifetimeMs } from "./jwt.js";
 const FAMILY_CLAIM = "fam";
 
 /**
+ * @typedef {object} SessionContext
+ * @property {number} refreshCount
+ * @property {number} receivedAt
+ * @property {string} sid The session to assume when the token names none.
+ */
+
+/**
  * Build a session from a token response. The lifetime is expires_in, else exp - iat: both
  * durations, so the local clock's offset from the server's never matters.
  * @param {any} body
- * @param {{ refreshCount: number, receivedAt: number, sid: string }} context
+ * @param {SessionContext} context
  * @returns {Session}
  */
 export function sessionFromResponse(body, { refreshCount, receivedAt, sid }) {

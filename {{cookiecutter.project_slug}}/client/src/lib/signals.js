@@ -66,11 +66,17 @@ export function sleep(clock, ms, signal) {
 }
 
 /**
+ * @typedef {object} Countdown
+ * @property {AbortSignal} signal
+ * @property {() => void} cancel
+ */
+
+/**
  * A signal that aborts with `reason()` after `ms` on the given clock; `cancel` stops the countdown.
  * @param {Clock} clock
  * @param {number} ms
  * @param {() => unknown} reason
- * @returns {{ signal: AbortSignal, cancel: () => void }}
+ * @returns {Countdown}
  */
 export function timeoutSignal(clock, ms, reason) {
   const controller = new AbortController();

@@ -22,12 +22,35 @@ import { anySignal, timeoutSignal } from "./signals.js";
 /** @typedef {import("./signals.js").Clock} Clock */
 
 /**
- * @typedef {{ type: "tokens", sid: string, access: string, receivedAt: number, lifetimeMs: number | null, refreshCount: number, refresh?: string }
- *   | { type: "signed_out", sid: string, reason: string }
- *   | { type: "token_request" }
- *   | { type: "refreshing", sid: string }
- *   | { type: "refresh_failed", sid: string }} TabMessage
+ * @typedef {object} TokensMessage
+ * @property {"tokens"} type
+ * @property {string} sid
+ * @property {string} access
+ * @property {number} receivedAt
+ * @property {number | null} lifetimeMs
+ * @property {number} refreshCount
+ * @property {string} [refresh]
  */
+
+/**
+ * @typedef {object} SignedOutMessage
+ * @property {"signed_out"} type
+ * @property {string} sid
+ * @property {string} reason
+ */
+
+/**
+ * @typedef {object} RefreshNewsMessage
+ * @property {"refreshing" | "refresh_failed"} type
+ * @property {string} sid
+ */
+
+/**
+ * @typedef {object} TokenRequestMessage
+ * @property {"token_request"} type
+ */
+
+/** @typedef {TokensMessage | SignedOutMessage | RefreshNewsMessage | TokenRequestMessage} TabMessage */
 
 /**
  * @typedef {object} TabChannel
@@ -38,7 +61,8 @@ import { anySignal, timeoutSignal } from "./signals.js";
 
 /**
  * The part of the Web Locks API the client uses.
- * @typedef {{ request: (name: string, options: { signal?: AbortSignal }, callback: () => Promise<any>) => Promise<any> }} LockManagerLike
+ * @typedef {object} LockManagerLike
+ * @property {(name: string, options: { signal?: AbortSignal }, callback: () => Promise<any>) => Promise<any>} request
  */
 
 /**
@@ -127,8 +151,15 @@ export function webLockRunner(locks, name, clock) {
 export const uncoordinated = (task) => task();
 
 /**
+ * @typedef {object} AnnouncedRefresh
+ * @property {() => void} begin Another tab said it is refreshing.
+ * @property {() => void} conclude Its outcome arrived (or the wait is over).
+ * @property {() => Promise<void> | null} pending Settles with the outcome; null when none is awaited.
+ */
+
+/**
  * Tracks a refresh another tab announced ("refreshing") until its outcome arrives.
- * @returns {{ begin(): void, conclude(): void, pending(): Promise<void> | null }}
+ * @returns {AnnouncedRefresh}
  */
 export function announcedRefresh() {
   /** @type {{ promise: Promise<void>, resolve: () => void } | null} */

@@ -16,9 +16,15 @@ import { anySignal, timeoutSignal } from "./signals.js";
  */
 
 /**
+ * @typedef {object} PageLocation
+ * @property {string} [origin]
+ * @property {string} [href]
+ */
+
+/**
  * Work out where the API is: `baseUrl`, else the page's own origin.
  * @param {string | URL | undefined} baseUrl
- * @param {{ origin?: string, href?: string } | undefined} location The page's location, if any.
+ * @param {PageLocation | undefined} location The page's location, if any.
  * @returns {Site}
  */
 export function siteOf(baseUrl, location) {
