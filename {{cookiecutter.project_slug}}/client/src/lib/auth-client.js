@@ -13,14 +13,8 @@ import { AuthError, disposedError, errorCodeOf, errorFromResponse, isTransientSt
 import { storageLease } from "./lease.js";
 import { cookieCarrier, pendingLogoutNote, readDocumentCookie, safeStorage, storageCarrier } from "./refresh-carrier.js";
 import { replayableRequest, withBearer } from "./replayable.js";
-import {
-  createStateStore,
-  expiresAt,
-  refreshDueAt,
-  refreshMargin,
-  sessionFromResponse,
-  usableUntil,
-} from "./session.js";
+import { refreshSchedule } from "./schedule.js";
+import { createStateStore, expiresAt, sessionFromResponse, usableUntil } from "./session.js";
 import { abortable } from "./signals.js";
 import { announcedRefresh, listen, openChannel, uncoordinated, webLockRunner } from "./tab-sync.js";
 import {
@@ -113,10 +107,6 @@ export { AuthError };
  */
 
 const MODES = ["httponly_cookie", "local_storage"];
-// Browsers fire longer timeouts at once; a later re-check reschedules anyway.
-const MAX_TIMER_MS = 2 ** 31 - 1;
-// Back-off after a failed refresh: from a third of the margin (at most a second), doubling, capped.
-const MAX_BACKOFF_MS = 30_000;
 const noop = () => {};
 
 /**
@@ -146,8 +136,14 @@ export function createAuthClient(options) {
   const tabId = randomId();
   const runLocked = chooseLock();
   const peerRefresh = announcedRefresh();
-  // This tab's place in the schedule (0..1): tabs whose timers would fire together do not.
-  const jitter = config.random();
+  const schedule = refreshSchedule({
+    clock,
+    random: config.random,
+    marginMs: config.marginMs,
+    // This tab's place in the schedule (0..1): tabs whose timers would fire together do not.
+    jitter: config.random(),
+    onDue: () => recheck(),
+  });
 
   /** Sessions that ended (signed out, or replaced by a new sign-in): news of them revives nothing. */
   const endedSessions = new Set();
@@ -159,10 +155,6 @@ export function createAuthClient(options) {
   let restoring = null;
   /** @type {string | null} The access token an API call was refused with: refresh before using it again. */
   let refusedToken = null;
-  /** @type {{ failures: number, at: number | null, notBefore: number, lastError: unknown }} After a failed refresh: when to try again. */
-  const retry = { failures: 0, at: null, notBefore: 0, lastError: null };
-  /** @type {any} */
-  let timer;
   let disposed = false;
 
   const stopListening = [
@@ -188,13 +180,9 @@ export function createAuthClient(options) {
 
   // --- Timing -------------------------------------------------------------------------
 
-  /** @param {Session} session */
-  const dueAt = (session) => retry.at ?? refreshDueAt(session, config.marginMs, jitter);
-
-  /** @param {Session} session Whether this tab's timer would refresh now. */
+  /** @param {Session} session Whether this tab would refresh now. */
   function isDue(session) {
-    const due = dueAt(session);
-    return refusedToken === session.access || (due !== null && config.now() >= due);
+    return refusedToken === session.access || schedule.isDue(session);
   }
 
   /** @param {Session} session Whether a request must wait for a refresh rather than use this token. */
@@ -209,15 +197,6 @@ export function createAuthClient(options) {
     return refusedToken === session.access || (expiry !== null && config.now() >= expiry);
   }
 
-  function schedule() {
-    config.clearTimeout(timer);
-    const session = store.session;
-    if (disposed || !session) return;
-    const due = dueAt(session);
-    if (due === null) return;
-    timer = config.setTimeout(() => recheck(), Math.min(Math.max(due - config.now(), 0), MAX_TIMER_MS));
-  }
-
   /**
    * Timers are only a hint (hidden tabs throttle or freeze them): the wall clock decides.
    * `eager` (the tab became visible, the network came back): a back-off need not be waited
@@ -227,31 +206,19 @@ export function createAuthClient(options) {
   function recheck({ eager = false } = {}) {
     const session = store.session;
     if (disposed || !session) return;
-    if (config.now() < retry.notBefore) return schedule();
-    if (isDue(session) || (eager && retry.at !== null)) refresh(session.access).catch(noop);
-    else schedule();
+    if (schedule.pausedByServer) return schedule.arm(session);
+    if (isDue(session) || (eager && schedule.retrying)) refresh(session.access).catch(noop);
+    else schedule.arm(session);
   }
 
-  /** @param {unknown} error A transient refresh failure: try again later, Retry-After honoured. */
-  function scheduleRetry(error) {
-    const retryAfterMs = error instanceof AuthError && error.retryAfter !== null ? error.retryAfter * 1000 : 0;
-    const session = store.session;
-    const base = Math.max(100, Math.min(1000, session ? refreshMargin(session, config.marginMs) / 3 : 1000));
-    const backoff = Math.min(MAX_BACKOFF_MS, base * 2 ** retry.failures) * (0.5 + config.random() / 2);
-    const delay = Math.max(retryAfterMs, backoff);
-    retry.failures += 1;
-    retry.lastError = error;
-    retry.at = config.now() + delay;
-    retry.notBefore = config.now() + retryAfterMs;
-    schedule();
-    store.notify({ type: "refresh_failed", reason: codeOf(error), retryInMs: Math.round(delay) });
-  }
-
-  function resetRetry() {
-    retry.failures = 0;
-    retry.at = null;
-    retry.notBefore = 0;
-    retry.lastError = null;
+  /**
+   * A transient refresh failure: try again later, and say when.
+   * @param {unknown} error
+   * @param {Session} session
+   */
+  function retryLater(error, session) {
+    const retryInMs = schedule.backOff(error, session);
+    store.notify({ type: "refresh_failed", reason: codeOf(error), retryInMs });
   }
 
   // --- Holding tokens -----------------------------------------------------------------
@@ -264,9 +231,9 @@ export function createAuthClient(options) {
   function adopt(next, refreshToken, type) {
     carrier.save(refreshToken);
     refusedToken = null;
-    resetRetry();
+    schedule.reset();
     store.setSession(next, { type });
-    schedule();
+    schedule.arm(next);
   }
 
   /**
@@ -290,8 +257,8 @@ export function createAuthClient(options) {
   function signOut(why, { broadcast = true } = {}) {
     const sid = store.session?.sid;
     epoch += 1;
-    config.clearTimeout(timer);
-    resetRetry();
+    schedule.cancel();
+    schedule.reset();
     refusedToken = null;
     carrier.clear();
     if (sid) endedSessions.add(sid);
@@ -329,7 +296,8 @@ export function createAuthClient(options) {
       });
     } catch (error) {
       if (disposed) throw disposedError();
-      if (epoch === startEpoch && store.session && isTransientFailure(error)) scheduleRetry(error);
+      const session = store.session;
+      if (epoch === startEpoch && session && isTransientFailure(error)) retryLater(error, session);
       throw error;
     }
   }
@@ -405,13 +373,13 @@ export function createAuthClient(options) {
     const session = store.session;
     if (!session) return null;
     if (!mustWaitForRefresh(session)) {
-      if (!inflight && retry.at === null && isDue(session)) refresh(session.access).catch(noop);
+      if (!inflight && !schedule.retrying && isDue(session)) refresh(session.access).catch(noop);
       return session.access;
     }
-    if (config.now() < retry.notBefore) {
+    if (schedule.pausedByServer) {
       // The server asked for a pause (Retry-After): use the token while it lasts, else say why not.
       if (!isExpired(session)) return session.access;
-      throw retry.lastError;
+      throw schedule.lastError;
     }
     try {
       await abortable(refresh(session.access), signal);
@@ -671,7 +639,7 @@ export function createAuthClient(options) {
     if (disposed) return;
     disposed = true;
     life.abort(disposedError());
-    config.clearTimeout(timer);
+    schedule.stop();
     for (const stop of stopListening) stop();
     channel.close();
     peerRefresh.conclude();
