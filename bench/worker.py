@@ -80,7 +80,9 @@ def refresh_carrier() -> dict:
     """Return how the server expects the refresh token: in the JSON body, or in a cookie."""
     from django.conf import settings
 
-    if is_stock() or settings.JWT_REFRESH_STORAGE != "httponly_cookie":
+    if is_stock():
+        return {"mode": "body"}
+    if project_module("authentication.transport").refresh_transport.storage != "httponly_cookie":
         return {"mode": "body"}
     cookie_name = project_module("authentication.cookies").cookie_name
     return {"mode": "cookie", "cookie": cookie_name(), "csrf_cookie": settings.CSRF_COOKIE_NAME}

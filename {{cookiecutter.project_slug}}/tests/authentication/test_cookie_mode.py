@@ -7,7 +7,7 @@ import pytest
 from django.test import override_settings
 
 from {{ cookiecutter.project_slug }}.authentication.cookies import COOKIE_PATH, cookie_name
-{%- if cookiecutter.rotate_refresh_tokens == "yes" %}
+{%- if cookiecutter.rotate_refresh_tokens == "yes" and cookiecutter.token_blacklist == "yes" %}
 from {{ cookiecutter.project_slug }}.authentication.policy import session_policy
 {%- endif %}
 from {{ cookiecutter.project_slug }}.authentication.tokens import RefreshToken
@@ -176,12 +176,13 @@ def assert_only_spent(spent: str, issued, before: tuple) -> None:
     assert [(pk, issued_jti, last_spent, revoked) for pk, issued_jti, last_spent, _, revoked in after[0]] == [
         (family_id, new_jti, spent_jti, None)
     ]
-    if session_policy().blacklist:
-        from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
+{%- if cookiecutter.token_blacklist == "yes" %}
+    from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 
-        outstanding = dict(OutstandingToken.objects.values_list("jti", "pk"))
-        spent_ids = [outstanding[spent_jti]] if session_policy().spend_on_rotation else []
-        assert after[1:] == (before[1] + [outstanding[new_jti]], before[2] + spent_ids)
+    outstanding = dict(OutstandingToken.objects.values_list("jti", "pk"))
+    spent_ids = [outstanding[spent_jti]] if session_policy().spend_on_rotation else []
+    assert after[1:] == (before[1] + [outstanding[new_jti]], before[2] + spent_ids)
+{%- endif %}
 {%- endif %}
 
 

@@ -9,7 +9,8 @@ import time
 from pathlib import Path
 
 import pytest
-from django.conf import settings
+
+from {{ cookiecutter.project_slug }}.authentication.transport import refresh_transport
 
 from tests.demo.tabs import (
     REFRESH_PATH,
@@ -27,7 +28,7 @@ from tests.support.sessions import http_session
 
 pytestmark = [pytest.mark.browser, pytest.mark.live_server_process]
 
-MODE = settings.JWT_REFRESH_STORAGE
+MODE = refresh_transport.storage
 COOKIE_MODE = MODE == "httponly_cookie"
 # Long enough that the client's margin (a quarter of it) outlasts the whole second a JWT's
 # exp may be truncated by; short enough for several expiries in seconds.

@@ -14,11 +14,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 
-from django.conf import settings
+from {{ cookiecutter.project_slug }}.authentication.transport import refresh_transport
 
 from . import PASSWORD
 
-COOKIE_MODE = settings.JWT_REFRESH_STORAGE == "httponly_cookie"
+COOKIE_MODE = refresh_transport.storage == "httponly_cookie"
 CSRF_COOKIE = "csrftoken"
 # Hands out the CSRF cookie in cookie mode, as a reloaded page would ask for it.
 CSRF_ENDPOINT = "/api/auth/csrf/"
