@@ -7,6 +7,7 @@ Each test signs in as a user of its own and counts what reached the API in its a
 """
 
 import shutil
+import time
 from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
@@ -163,12 +164,17 @@ STOP_AND_REPORT = """() => {
 
 
 def record_refreshes(context) -> list[float]:
-    """Return a list that fills with the start time (s) of every refresh any tab sends."""
+    """Return a list that fills with the time (monotonic, s) every refresh any tab sends goes out.
+
+    Read as the browser reports it: Playwright delivers the event within milliseconds while
+    the test waits in one of its calls, which is where these tests spend their time.
+    (request.timing is filled in only once an answer arrives.)
+    """
     started = []
 
     def record(request) -> None:
         if request.method == "POST" and request.url.endswith("/api/token/refresh/"):
-            started.append(request.timing["startTime"] / 1000)
+            started.append(time.monotonic())
 
     context.on("request", record)
     return started
@@ -257,5 +263,5 @@ def test_react_app_signs_in_refreshes_and_signs_out(deployment_for, react_app_fo
 
     assert seen["refreshed_expiry"] > seen["first_expiry"]  # ISO 8601 times, in UTC: later sorts after
     assert [logged.status for logged in refreshes] == [200] * seen["refresh_count"]
-    assert [logged.status for logged in logouts] == [200]
+    assert [logged.status for logged in logouts] == [205]
     assert problems == []
