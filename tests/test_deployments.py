@@ -120,8 +120,11 @@ def sign_in(page, username: str) -> None:
     )
 
 
-def status_of_me(page) -> int:
-    return page.evaluate("async () => (await app.auth.apiFetch(`${app.api}/api/me/`)).status")
+def status_of_me(page) -> int | str:
+    """Return the status of GET /api/me/ through the client, or the code it rejected with."""
+    return page.evaluate(
+        "() => app.auth.apiFetch(`${app.api}/api/me/`).then((response) => response.status, (error) => error.code)"
+    )
 
 
 # --- App and API on sibling subdomains -----------------------------------------------------
@@ -134,12 +137,15 @@ def test_sibling_subdomains_in_cookie_mode_stay_signed_in_across_a_reload(deploy
         sign_in(page, "sibling")
         # The page cannot read the API host's cookies, the CSRF token's included: that is the case.
         assert "csrftoken" not in page.evaluate("document.cookie")
+        mark = deployment.api.mark()
 
         page.reload()
         page.wait_for_function("window.app !== undefined")
-        status = page.evaluate("() => app.restored.then((state) => state.status)")
+        restored = page.evaluate("() => app.restored.then(({ status, reason }) => [status, reason ?? null])")
+        me = status_of_me(page)
 
-        assert (status, status_of_me(page)) == ("signed_in", 200)
+    answered = deployment.api.logged_requests()[mark:]
+    assert (restored, me) == (["signed_in", None], 200), f"after the reload the API answered {answered}"
 
 
 # --- A non-secure origin: no Web Locks, three tabs ---------------------------------------------
