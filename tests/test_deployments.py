@@ -123,7 +123,10 @@ def sign_in(page, username: str) -> None:
 def status_of_me(page) -> int | str:
     """Return the status of GET /api/me/ through the client, or the code it rejected with."""
     return page.evaluate(
-        "() => app.auth.apiFetch(`${app.api}/api/me/`).then((response) => response.status, (error) => error.code)"
+        """() => app.auth.apiFetch(`${app.api}/api/me/`).then(
+            (response) => response.status,
+            (error) => error.code ?? String(error),
+        )"""
     )
 
 
