@@ -130,6 +130,12 @@ def redis_caches(url: str, key_prefix: str = "") -> dict:
         "BACKEND": "{{ cookiecutter.project_slug }}.core.cache.RedisCache",
         "LOCATION": url,
         "KEY_PREFIX": key_prefix,
+        # Short, so a Redis that stops answering costs a request half a second, not a hang:
+        # the project then answers from the database (docs/deploying.md).
+        "OPTIONS": {
+            "socket_connect_timeout": env.float("REDIS_CONNECT_TIMEOUT", default=0.5),
+            "socket_timeout": env.float("REDIS_SOCKET_TIMEOUT", default=0.5),
+        },
     }
     return {"default": default, "revocations": {**default, "KEY_PREFIX": f"revocations:{key_prefix}"}}
 
@@ -278,15 +284,18 @@ JWT_REVOCATION_SYNC_SECONDS = env.float("JWT_REVOCATION_SYNC_SECONDS", default=0
 # https://developer.mozilla.org/en-US/docs/Web/HTTP/Cookies#restrict_access_to_cookies
 JWT_REFRESH_COOKIE_SECURE = True
 JWT_REFRESH_COOKIE_SAMESITE = env("JWT_REFRESH_COOKIE_SAMESITE", default="Strict")
+{%- endif %}
 
-# --- CORS: a front end on another origin, with credentials --------------------------
+# --- A front end on another origin (CORS, CSRF) --------------------------------------
 # https://github.com/adamchainz/django-cors-headers#configuration
+# Origins whose pages may call the API, e.g. https://app.example.com (docs/deploying.md).
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
+# The client waits as long as a 429 or 503 says; a page on another origin can read it only if exposed.
+CORS_EXPOSE_HEADERS = ["Retry-After"]
+{%- if cookiecutter.refresh_token_storage == "httponly_cookie" %}
+# The refresh cookie and the CSRF cookie must travel with the front end's requests.
 CORS_ALLOW_CREDENTIALS = True
-CSRF_TRUSTED_ORIGINS = CORS_ALLOWED_ORIGINS
-{%- else %}
-
-# --- CORS: a front end on another origin ---------------------------------------------
-# https://github.com/adamchainz/django-cors-headers#configuration
-CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
+# Django refuses a POST whose Origin is another host unless named here (the same front ends, by default).
+# https://docs.djangoproject.com/en/stable/ref/settings/#csrf-trusted-origins
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=CORS_ALLOWED_ORIGINS)
 {%- endif %}

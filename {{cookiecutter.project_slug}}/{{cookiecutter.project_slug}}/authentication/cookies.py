@@ -4,12 +4,16 @@ https://developer.mozilla.org/en-US/docs/Web/HTTP/Cookies#restrict_access_to_coo
 """
 
 from django.conf import settings
-from django.middleware.csrf import CsrfViewMiddleware
-from drf_spectacular.utils import OpenApiParameter
+from django.middleware.csrf import CsrfViewMiddleware, get_token
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from .exceptions import RefreshTokenMissing, TokenRefused
-from .serializers import EMPTY_BODY_REQUEST, MAX_TOKEN_LENGTH, validate_empty_body
+from .serializers import EMPTY_BODY_REQUEST, MAX_TOKEN_LENGTH, TokenResponseSerializer, validate_empty_body
 from .transport import access_token_family
 
 COOKIE_NAME = "refresh_token"
@@ -37,6 +41,15 @@ def first_cookie_value(request, name: str) -> str | None:
         if key == name:
             return value.strip()
     return None
+
+
+def csrf_token(request) -> str:
+    """Return a CSRF token for the refresh and logout calls to come, setting the csrftoken cookie.
+
+    A page on another host (app.example.com calling api.example.com) cannot read the API's
+    cookies, so the token is handed over in the body too; the client keeps it in memory.
+    """
+    return get_token(request)
 
 
 class CsrfCheck(CsrfViewMiddleware):
@@ -75,11 +88,39 @@ REFRESH_COOKIE_PARAMETER = OpenApiParameter(
 )
 
 
+CSRF_TOKEN_FIELD = serializers.CharField(
+    help_text="Send it back as the X-CSRFToken header on refresh and logout. The same value as the "
+    "csrftoken cookie, which a page on another host than the API cannot read."
+)
+
+
+class CookieTokenResponseSerializer(TokenResponseSerializer):
+    """What signing in and refreshing answer in httponly_cookie mode."""
+
+    csrf_token = CSRF_TOKEN_FIELD
+
+
+@extend_schema(responses={200: inline_serializer("CsrfToken", fields={"csrf_token": CSRF_TOKEN_FIELD})})
+class CsrfTokenView(APIView):
+    """GET a CSRF token (and the csrftoken cookie) before refreshing, e.g. after a page reload.
+
+    Only pages of the origins in CORS_ALLOWED_ORIGINS can read the answer, which is what keeps
+    the token from other sites.
+    """
+
+    authentication_classes = ()
+    permission_classes = (AllowAny,)
+
+    def get(self, request):
+        return Response({"csrf_token": csrf_token(request)})
+
+
 class CookieTransport:
     """httponly_cookie mode: the refresh token travels in an HttpOnly, SameSite cookie."""
 
     # How the OpenAPI schema describes what the refresh and logout requests carry: `{}` or nothing.
     request_schema = EMPTY_BODY_REQUEST
+    response_schema = CookieTokenResponseSerializer
     schema_parameters = [CSRF_HEADER_PARAMETER, REFRESH_COOKIE_PARAMETER]
     logout_schema_parameters = [CSRF_HEADER_PARAMETER]  # logout is never sent the cookie
 
@@ -94,8 +135,9 @@ class CookieTransport:
             raise TokenRefused("Token is too long.")
         return raw
 
-    def write(self, response, issued) -> None:
-        """Set (or, after rotation, replace) the cookie; it lives exactly as long as the token."""
+    def write(self, request, response, issued) -> None:
+        """Hand over the CSRF token, and set (or, after rotation, replace) the cookie for as long as the token lives."""
+        response.data["csrf_token"] = csrf_token(request)
         if issued.refresh is None:
             return
         max_age = max(0, int(issued.refresh["exp"] - issued.refresh["iat"]))

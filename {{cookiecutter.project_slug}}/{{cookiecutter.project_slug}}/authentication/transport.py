@@ -7,7 +7,7 @@ One interface, two carriers: JSON bodies (local_storage mode, below) or an HttpO
 from django.conf import settings
 
 from .exceptions import TokenNotOwned
-from .serializers import RefreshTokenSerializer
+from .serializers import RefreshTokenSerializer, TokenResponseSerializer
 from .sessions import decode_refresh_token
 from .tokens import family_of, typed_user_id
 
@@ -17,6 +17,7 @@ class BodyTransport:
 
     # How the OpenAPI schema describes what the refresh and logout requests carry.
     request_schema = RefreshTokenSerializer
+    response_schema = TokenResponseSerializer
     schema_parameters = []
     logout_schema_parameters = []
 
@@ -26,7 +27,7 @@ class BodyTransport:
         serializer.is_valid(raise_exception=True)
         return serializer.validated_data["refresh"]
 
-    def write(self, response, issued) -> None:
+    def write(self, request, response, issued) -> None:
         """Hand a newly issued refresh token (if any) to the client."""
         if issued.refresh is not None:
             response.data["refresh"] = issued.refresh_jwt

@@ -1,6 +1,9 @@
 from django.urls import path
 
 from . import views
+{%- if cookiecutter.refresh_token_storage == "httponly_cookie" %}
+from .cookies import CsrfTokenView
+{%- endif %}
 
 app_name = "authentication"
 
@@ -10,4 +13,7 @@ urlpatterns = [
     path("token/verify/", views.VerifyTokenView.as_view(), name="token_verify"),
     path("auth/logout/", views.LogoutView.as_view(), name="logout"),
     path("auth/logout-all/", views.LogoutAllView.as_view(), name="logout_all"),
+{%- if cookiecutter.refresh_token_storage == "httponly_cookie" %}
+    path("auth/csrf/", CsrfTokenView.as_view(), name="csrf"),
+{%- endif %}
 ]

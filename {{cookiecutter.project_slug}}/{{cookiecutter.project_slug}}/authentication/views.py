@@ -4,7 +4,6 @@ Views stay thin: serializers validate, `sessions` decides, the transport carries
 refresh token in a body or a cookie.
 """
 
-from django.middleware.csrf import get_token
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import status
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -18,7 +17,6 @@ from .exceptions import TokenRefused
 from .serializers import (
     EMPTY_BODY_REQUEST,
     LoginSerializer,
-    TokenResponseSerializer,
     VerifySerializer,
     validate_empty_body,
 )
@@ -30,9 +28,7 @@ from .transport import refresh_transport
 def token_response(request, issued: sessions.IssuedTokens) -> Response:
     """Return the access token and its lifetime; the transport adds the refresh token."""
     response = Response({"access": issued.access_jwt, "expires_in": issued.expires_in})
-    refresh_transport().write(response, issued)
-    # Make sure the browser holds a CSRF token for the refresh and logout calls to come.
-    get_token(request)
+    refresh_transport().write(request, response, issued)
     return response
 
 
@@ -48,7 +44,7 @@ class PublicTokenView(APIView):
         return 'Bearer realm="api"'
 
 
-@extend_schema(request=LoginSerializer, responses={200: TokenResponseSerializer})
+@extend_schema(request=LoginSerializer, responses={200: refresh_transport().response_schema})
 class ObtainTokenView(PublicTokenView):
     """POST username and password; get an access token and a refresh token."""
 
@@ -64,7 +60,7 @@ class ObtainTokenView(PublicTokenView):
 @extend_schema(
     request=refresh_transport().request_schema,
     parameters=refresh_transport().schema_parameters,
-    responses={200: TokenResponseSerializer},
+    responses={200: refresh_transport().response_schema},
 )
 class RefreshTokenView(PublicTokenView):
     """POST a refresh token (body or cookie); get a new access token, and with rotation a new refresh token."""

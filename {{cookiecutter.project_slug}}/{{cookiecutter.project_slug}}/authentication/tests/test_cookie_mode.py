@@ -187,3 +187,49 @@ def test_a_stale_or_garbage_cookie_never_stops_a_fresh_login(signed_in, stale):
 
     assert response.status_code == 200
     assert RefreshToken(refresh_cookie(response).value)
+
+
+# --- A page on another host (app.example.com calling api.example.com) ---------------
+# Such a page cannot read the API's csrftoken cookie: the token comes in the bodies.
+
+
+def test_signing_in_hands_over_a_csrf_token_that_refresh_accepts(auth):
+    csrf = auth.login().data["csrf_token"]
+
+    response = auth.client.post("/api/token/refresh/", HTTP_X_CSRFTOKEN=csrf)
+
+    assert response.status_code == 200
+
+
+def test_refreshing_hands_over_a_csrf_token_that_logout_accepts(auth):
+    auth.login()
+    csrf = auth.client.post("/api/token/refresh/", **auth.csrf_header()).data["csrf_token"]
+
+    response = auth.client.post("/api/auth/logout/", **auth.auth_header(), HTTP_X_CSRFTOKEN=csrf)
+
+    assert response.status_code == 205
+
+
+def test_the_csrf_endpoint_hands_out_a_token_and_its_cookie_for_a_reloaded_page(auth, api_client):
+    auth.login()
+    reloaded = type(api_client)(enforce_csrf_checks=True)  # holds the refresh cookie, nothing else
+    reloaded.cookies[cookie_name()] = auth.refresh_token
+
+    answer = reloaded.get("/api/auth/csrf/")
+    response = reloaded.post("/api/token/refresh/", HTTP_X_CSRFTOKEN=answer.json()["csrf_token"])
+
+    assert answer.status_code == 200
+    assert "csrftoken" in answer.cookies
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("trusted", "status"), [([], 403), (["http://app.example.test"], 200)], ids=["not-trusted", "trusted"]
+)
+def test_a_refresh_from_another_origin_needs_that_origin_trusted(signed_in, trusted, status):
+    with override_settings(CSRF_TRUSTED_ORIGINS=trusted):
+        response = signed_in.client.post(
+            "/api/token/refresh/", HTTP_ORIGIN="http://app.example.test", **signed_in.csrf_header()
+        )
+
+    assert response.status_code == status

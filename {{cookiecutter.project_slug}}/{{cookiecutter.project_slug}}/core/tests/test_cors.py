@@ -29,3 +29,10 @@ def test_an_unnamed_origin_stays_refused(client):
     response = client.options("/api/token/refresh/", **{**PREFLIGHT, "HTTP_ORIGIN": "https://evil.example"})
 
     assert "Access-Control-Allow-Origin" not in response
+
+
+@override_settings(CORS_ALLOWED_ORIGINS=["https://app.example.com"])
+def test_a_front_end_on_another_origin_may_read_retry_after(client):
+    response = client.post("/api/token/", {}, content_type="application/json", HTTP_ORIGIN="https://app.example.com")
+
+    assert response["Access-Control-Expose-Headers"] == "Retry-After"

@@ -439,3 +439,32 @@ def test_an_unknown_log_level_is_one_clear_error_line(tmp_path):
     assert error_lines(result) == [
         "error: DJANGO_LOG_LEVEL is 'verbose': use DEBUG, INFO, WARNING, ERROR or CRITICAL (see .env.example)"
     ]
+
+
+@cookie_only
+@pytest.mark.parametrize(
+    ("variables", "trusted"),
+    [
+        ({"CORS_ALLOWED_ORIGINS": "https://app.example.com"}, ["https://app.example.com"]),
+        (
+            {"CORS_ALLOWED_ORIGINS": "https://app.example.com", "CSRF_TRUSTED_ORIGINS": "https://admin.example.com"},
+            ["https://admin.example.com"],
+        ),
+    ],
+    ids=["from-cors", "set-apart"],
+)
+def test_csrf_trusted_origins_follow_the_front_ends_unless_set_apart(tmp_path, variables, trusted):
+    env = production_environment(tmp_path) | variables
+    printed = "from django.conf import settings; print(settings.CSRF_TRUSTED_ORIGINS)"
+
+    result = manage(env, "shell", "-v", "0", "-c", printed)
+
+    assert result.stdout.strip() == str(trusted), result.stderr
+
+
+def test_swagger_ui_does_not_keep_the_access_token_in_local_storage_in_production(tmp_path):
+    printed = "from django.conf import settings; print(settings.SPECTACULAR_SETTINGS['SWAGGER_UI_SETTINGS'])"
+
+    result = manage(production_environment(tmp_path), "shell", "-v", "0", "-c", printed)
+
+    assert "'persistAuthorization': False" in result.stdout, result.stderr
