@@ -26,6 +26,7 @@ PRUNE_TABLE = {
         "docs/screenshots/demo-httponly_cookie.png",
     ],
     ("refresh_token_storage", "httponly_cookie"): [
+        "{slug}/authentication/body.py",
         "{slug}/authentication/tests/test_body_mode.py",
         "docs/screenshots/demo-local_storage.png",
     ],
@@ -34,6 +35,9 @@ PRUNE_TABLE = {
         "{slug}/authentication/jwks.py",
         "{slug}/authentication/tests/test_rs256.py",
         "docs/rs256.md",
+    ],
+    ("token_blacklist", "no"): [
+        "{slug}/authentication/blacklist.py",
     ],
     ("rotate_refresh_tokens", "no"): [
         "{slug}/authentication/tests/test_rotation.py",
@@ -228,6 +232,20 @@ def features_off_note(answers: dict) -> str | None:
     return f"Note: with {' and '.join(off)} off, {followers} are off too."
 
 
+def rendered_by_cruft(answers: dict) -> bool:
+    """Return whether cruft renders the template (it adds `_commit`; plain cookiecutter does not)."""
+    return "_commit" in answers
+
+
+def sets_up_environment(answers: dict) -> bool:
+    """Return whether to create .venv, install and migrate after rendering.
+
+    Never under cruft: `cruft update` renders the template twice into folders it throws away,
+    replaying the recorded answers, and would install into each of them.
+    """
+    return answers["setup_environment"] == "yes" and not rendered_by_cruft(answers)
+
+
 def steps_for(answers: dict) -> list:
     """Return the (description, function) steps these answers call for, in order."""
     steps = [
@@ -238,7 +256,7 @@ def steps_for(answers: dict) -> list:
     if answers["signing_algorithm"] == "RS256":
         steps.append(("Generating the RS256 key pair in keys/", generate_keys))
     steps.append(("Checking the rendered files", check_render))
-    if answers["setup_environment"] == "yes":
+    if sets_up_environment(answers):
         steps += [
             ("Creating the virtual environment .venv", create_environment),
             ("Installing the project and its dev tools", install_project),
@@ -270,6 +288,8 @@ def main() -> None:
     note = features_off_note(answers)
     if note:
         print(note, flush=True)
+    if answers["setup_environment"] == "yes" and not sets_up_environment(answers):
+        print("Note: cruft renders this template again on every update, so set up with `make install`.", flush=True)
     if run_steps(answers, root):
         print(f"\nYour project is ready in {root}. Next: cd {root.name} && make help")
 

@@ -58,6 +58,7 @@ def test_storage_mode_decides_the_cookie_files(project):
     cookie_mode = answers["refresh_token_storage"] == "httponly_cookie"
 
     assert (app / "cookies.py").exists() == cookie_mode
+    assert (app / "body.py").exists() != cookie_mode
     assert (app / "tests" / "test_cookie_mode.py").exists() == cookie_mode
     assert (app / "tests" / "test_body_mode.py").exists() != cookie_mode
     assert f'refreshStorage: "{answers["refresh_token_storage"]}"' in (path / "client/src/config.js").read_text()
@@ -81,6 +82,13 @@ def test_rotation_answers_decide_the_rotation_tests(project):
 
     assert (tests / "test_rotation.py").exists() == (answers["rotate_refresh_tokens"] == "yes")
     assert (tests / "test_reuse_detection.py").exists() == (answers["blacklist_after_rotation"] == "yes")
+
+
+def test_blacklist_answer_decides_the_blacklist_module(project):
+    path, answers = project
+    app = path / answers["project_slug"] / "authentication"
+
+    assert (app / "blacklist.py").exists() == (answers["token_blacklist"] == "yes")
 
 
 def test_secrets_are_fresh_and_never_committed(project):
@@ -120,7 +128,7 @@ def test_settings_follow_the_answers(project):
         "'bar': s.SIMPLE_JWT['BLACKLIST_AFTER_ROTATION'], 'leeway': s.SIMPLE_JWT['LEEWAY'], "
         "'alg': s.SIMPLE_JWT['ALGORITHM'], "
         "'blacklist': 'rest_framework_simplejwt.token_blacklist' in s.INSTALLED_APPS, "
-        "'storage': s.JWT_REFRESH_STORAGE, 'claims': list(s.JWT_CUSTOM_CLAIMS), "
+        "'claims': list(s.JWT_CUSTOM_CLAIMS), "
         "'engine': s.DATABASES['default']['ENGINE'], 'grace': s.JWT_ROTATION_GRACE_SECONDS, "
         "'reuse': s.JWT_REUSE_DETECTION, 'revoke_access': s.JWT_REVOKE_ACCESS_ON_LOGOUT, "
         "'max_session': s.JWT_MAX_SESSION.days if s.JWT_MAX_SESSION else 0, "
@@ -136,7 +144,6 @@ def test_settings_follow_the_answers(project):
         "leeway": int(answers["leeway_seconds"]),
         "alg": answers["signing_algorithm"],
         "blacklist": yes("token_blacklist"),
-        "storage": answers["refresh_token_storage"],
         "claims": [claim.strip() for claim in answers["custom_claims"].split(",") if claim.strip()],
         "engine": {
             "sqlite": "django.db.backends.sqlite3",

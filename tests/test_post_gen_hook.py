@@ -33,8 +33,18 @@ def test_prune_table_follows_the_answers():
 
     assert "my_api/authentication/cookies.py" in local
     assert "my_api/authentication/cookies.py" not in cookie
+    assert "my_api/authentication/body.py" in cookie
+    assert "my_api/authentication/body.py" not in local
     assert "my_api/authentication/tests/test_body_mode.py" in cookie
     assert "my_api/authentication/keys.py" in cookie
+
+
+def test_prune_table_leaves_the_blacklist_module_out_without_the_blacklist():
+    kept = post_gen.paths_to_prune(default_answers())
+    left_out = post_gen.paths_to_prune({**default_answers(), "token_blacklist": "no"})
+
+    assert "my_api/authentication/blacklist.py" in left_out
+    assert "my_api/authentication/blacklist.py" not in kept
 
 
 def test_leftover_template_syntax_is_found(tmp_path):

@@ -14,6 +14,7 @@ from rest_framework.test import APIClient
 
 from {{ cookiecutter.project_slug }}.authentication.policy import session_policy
 from {{ cookiecutter.project_slug }}.authentication.revocation import open_families
+from {{ cookiecutter.project_slug }}.authentication.transport import refresh_transport
 from {{ cookiecutter.project_slug }}.core.browser import why_no_browser
 from {{ cookiecutter.project_slug }}.core.testing import (
     UNTHROTTLED,
@@ -26,7 +27,7 @@ from {{ cookiecutter.project_slug }}.core.testing import (
 )
 
 PASSWORD = "correct horse battery staple"
-COOKIE_MODE = settings.JWT_REFRESH_STORAGE == "httponly_cookie"
+COOKIE_MODE = refresh_transport.storage == "httponly_cookie"
 
 
 @pytest.fixture(autouse=True)

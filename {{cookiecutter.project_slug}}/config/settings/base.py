@@ -256,8 +256,6 @@ SIMPLE_JWT = {
 }
 
 # --- Sessions built on the tokens (this project's additions) ------------------------
-# Where the browser keeps the refresh token: "httponly_cookie" or "local_storage".
-JWT_REFRESH_STORAGE = "{{ cookiecutter.refresh_token_storage }}"
 # User fields copied into both tokens, refreshed from the user on every refresh.
 JWT_CUSTOM_CLAIMS = {{ cookiecutter.custom_claims.split(",") | map("trim") | select | list | tojson }}
 # A rotated token may be spent again within this many seconds (second tab, retry).

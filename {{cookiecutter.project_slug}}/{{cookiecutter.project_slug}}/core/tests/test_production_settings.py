@@ -15,13 +15,14 @@ from rest_framework.throttling import SimpleRateThrottle
 
 from config.settings.checks import check_choice, check_rate, check_secret
 from config.startup import APP_LOAD_ERROR
+from {{ cookiecutter.project_slug }}.authentication.transport import refresh_transport
 from {{ cookiecutter.project_slug }}.core.testing import PROJECT_DIR, free_port
 
 RS256 = settings.SIMPLE_JWT["ALGORITHM"] == "RS256"
 rs256_only = pytest.mark.skipif(not RS256, reason="only RS256 reads a key pair")
 hs256_only = pytest.mark.skipif(RS256, reason="only HS256 signs with a secret")
 cookie_only = pytest.mark.skipif(
-    settings.JWT_REFRESH_STORAGE != "httponly_cookie", reason="only cookie mode sets a refresh-token cookie"
+    refresh_transport.storage != "httponly_cookie", reason="only cookie mode sets a refresh-token cookie"
 )
 
 
