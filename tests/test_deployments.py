@@ -113,10 +113,34 @@ def open_plain_app(context, deployment: Deployment):
     return page
 
 
+def watch_console(page) -> list[str]:
+    """Return a list that fills with the page's console errors and warnings and uncaught exceptions.
+
+    Chromium's own "Failed to load resource" lines are left out: they report HTTP statuses
+    (the tests read those on the server), not the app.
+    """
+    problems = []
+
+    def record(message) -> None:
+        if message.type in {"error", "warning"} and not message.text.startswith("Failed to load resource"):
+            problems.append(f"{message.type}: {message.text}")
+
+    page.on("console", record)
+    page.on("pageerror", lambda error: problems.append(f"uncaught: {error}"))
+    return problems
+
+
 def sign_in(page, username: str) -> None:
-    page.evaluate(
-        "([username, password]) => app.auth.login({ username, password }).then(() => undefined)", [username, PASSWORD]
+    """Sign in through the page's client; fail with what the console said if that is refused."""
+    problems = watch_console(page)
+    failure = page.evaluate(
+        """([username, password]) => app.auth.login({ username, password }).then(
+            () => null,
+            (error) => error.code ?? String(error),
+        )""",
+        [username, PASSWORD],
     )
+    assert failure is None, f"signing in failed ({failure}); the console said: {problems}"
 
 
 def status_of_me(page) -> int | str:
@@ -221,23 +245,6 @@ def test_three_tabs_without_web_locks_refresh_once_per_expiry(deployment_for, mo
 
 
 # --- A React 19 app built with Vite -----------------------------------------------------------
-
-
-def watch_console(page) -> list[str]:
-    """Return a list that fills with the page's console errors and warnings and uncaught exceptions.
-
-    Chromium's own "Failed to load resource" lines are left out: they report HTTP statuses
-    (the tests read those on the server), not the app.
-    """
-    problems = []
-
-    def record(message) -> None:
-        if message.type in {"error", "warning"} and not message.text.startswith("Failed to load resource"):
-            problems.append(f"{message.type}: {message.text}")
-
-    page.on("console", record)
-    page.on("pageerror", lambda error: problems.append(f"uncaught: {error}"))
-    return problems
 
 
 def sign_in_see_a_refresh_and_sign_out(page) -> dict:
