@@ -227,6 +227,12 @@ def prepare_database(project: Path, env: dict, usernames: list[str]) -> None:
 # --- The React app (npm, Vite) ------------------------------------------------------------
 
 
+def node_version() -> tuple[int, ...]:
+    """Return the version of the node on PATH, e.g. (20, 19, 2)."""
+    output = subprocess.run(["node", "--version"], capture_output=True, text=True, timeout=60).stdout
+    return tuple(int(part) for part in output.strip().lstrip("v").split("."))
+
+
 def lockfile_digest() -> str:
     return hashlib.sha256((REACT_APP / "package-lock.json").read_bytes()).hexdigest()
 

@@ -24,6 +24,7 @@ from .deployments import (
     chromium,
     chromium_executable,
     install_react_app,
+    node_version,
     prepare_database,
 )
 
@@ -91,6 +92,7 @@ def site_root(project: Path, root: Path) -> Path:
 def react_app_for(deployment_for):
     """Return a function that builds the React app against a mode's client, once, onto its site."""
     require(shutil.which("npm") is not None, "npm is not installed (apt-get install npm)")
+    require(node_version() >= (20, 19), "Vite 8 needs Node.js 20.19 or later")
     install_react_app()
     built = set()
 
