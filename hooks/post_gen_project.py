@@ -40,6 +40,7 @@ PRUNE_TABLE = {
     ("blacklist_after_rotation", "no"): [
         "{slug}/authentication/tests/test_reuse_detection.py",
         "{slug}/authentication/tests/test_concurrent_rotation.py",
+        "{slug}/authentication/tests/test_grace_window_replay.py",
     ],
 }
 

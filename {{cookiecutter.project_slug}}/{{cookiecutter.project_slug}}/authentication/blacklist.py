@@ -29,11 +29,6 @@ def recorded_id(token: RefreshToken) -> int | None:
     return OutstandingToken.objects.filter(jti=token.jti).values_list("pk", flat=True).first()
 
 
-def issued_jwt(jti: str) -> str | None:
-    """Return the encoded refresh token recorded with this id, or None if there is none."""
-    return OutstandingToken.objects.filter(jti=jti).values_list("token", flat=True).first()
-
-
 def spend(token: RefreshToken, encoded: str, outstanding_id: int | None) -> None:
     """Blacklist the token as one unique insert; raise AlreadySpent if another request won.
 
