@@ -163,7 +163,7 @@ def reissue_access(token: RefreshToken) -> IssuedTokens:
 
 
 def access_only(family: TokenFamily, token: RefreshToken) -> IssuedTokens:
-    """Return a fresh access token from this refresh token, with claims read afresh from the user, and no refresh token."""
+    """Return a fresh access token from this refresh token, its claims read afresh from the user; no refresh token."""
     token.payload.update(user_claims(family.user))
     access = token.access_token()
     cap_expiry(access, session_deadline(family))
