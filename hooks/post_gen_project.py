@@ -37,6 +37,9 @@ PRUNE_TABLE = {
     ("rotate_refresh_tokens", "no"): [
         "{slug}/authentication/tests/test_rotation.py",
     ],
+    ("token_blacklist", "no"): [
+        "{slug}/authentication/tests/test_tokens_at_rest.py",
+    ],
     ("blacklist_after_rotation", "no"): [
         "{slug}/authentication/tests/test_reuse_detection.py",
         "{slug}/authentication/tests/test_concurrent_rotation.py",

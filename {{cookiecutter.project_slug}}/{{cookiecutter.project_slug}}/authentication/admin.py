@@ -1,6 +1,8 @@
+from django.apps import apps
 from django.contrib import admin
 
 from .models import TokenFamily
+from .policy import BLACKLIST_APP
 
 
 @admin.register(TokenFamily)
@@ -9,3 +11,24 @@ class TokenFamilyAdmin(admin.ModelAdmin):
     list_filter = ("revoked_reason",)
     search_fields = ("user__username", "id")
     readonly_fields = [field.name for field in TokenFamily._meta.fields]
+
+
+if apps.is_installed(BLACKLIST_APP):
+    # Imported first so that it registers simplejwt's admin, which is then replaced.
+    from rest_framework_simplejwt.token_blacklist.admin import OutstandingTokenAdmin
+    from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
+
+    class OutstandingTokenWithoutTokenAdmin(OutstandingTokenAdmin):
+        """simplejwt's read-only page of issued refresh tokens, minus the stored token field.
+
+        The field holds a digest now (blacklist.token_digest), and before migration 0002 the
+        token itself: staff with view permission have no use for either.
+        """
+
+        exclude = ("token",)
+
+        def get_readonly_fields(self, *args, **kwargs) -> list[str]:
+            return [name for name in super().get_readonly_fields(*args, **kwargs) if name != "token"]
+
+    admin.site.unregister(OutstandingToken)
+    admin.site.register(OutstandingToken, OutstandingTokenWithoutTokenAdmin)
