@@ -15,7 +15,8 @@ logged-out access token would work again.
 import threading
 import time
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from itertools import islice
 
 from django.core.cache import caches
 
@@ -25,6 +26,9 @@ KEY_PREFIX = "jwt:revoked-family:"
 # Rewritten with a new random value on every revocation, so any change is seen.
 MARKER_KEY = "jwt:revocations-marker"
 MAX_REMEMBERED = 100_000
+# Revocations written to the cache per set_many: one Redis pipeline or one batch, never
+# a quarter of a million keys in one.
+CHUNK_SIZE = 1000
 CACHE_ALIAS = "revocations"
 
 
@@ -76,11 +80,19 @@ def key(family_id: str) -> str:
     return f"{KEY_PREFIX}{family_id}"
 
 
+def chunks(items: Iterable, size: int) -> Iterator[list]:
+    """Yield the items in lists of at most `size` (itertools.batched, from Python 3.12)."""
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
 def revoke_families(family_ids: Iterable[str]) -> None:
-    """Make the access tokens of these families fail from now on."""
+    """Make the access tokens of these families fail from now on; any number of them, a chunk at a time."""
     ttl = session_policy().revocation_ttl.total_seconds()
     store = caches[CACHE_ALIAS]
-    store.set_many({key(family_id): 1 for family_id in family_ids}, timeout=ttl)
+    for chunk in chunks(family_ids, CHUNK_SIZE):
+        store.set_many({key(family_id): 1 for family_id in chunk}, timeout=ttl)
     store.set(MARKER_KEY, uuid.uuid4().hex, timeout=None)
     open_families.forget()
 

@@ -253,10 +253,15 @@ def end_all_sessions(user_id, reason=TokenFamily.Reason.LOGOUT_ALL) -> None:
 
 
 def end_families(families, reason) -> None:
-    """Revoke the open families in this queryset, in the database and in the cache."""
-    open_families = families.filter(revoked_at__isnull=True)
-    family_ids = [str(pk) for pk in open_families.values_list("pk", flat=True)]
-    if not family_ids:
+    """Revoke the open families in this queryset: one UPDATE in the database, then the cache.
+
+    The UPDATE names them by its WHERE clause, never by a list of ids: a user with more open
+    sessions than SQLite takes variables (32,766) would otherwise get a 500 from logout-all,
+    and a password change would save the password and end no session. The ids the cache
+    needs are read back by the timestamp this call wrote, a chunk at a time.
+    """
+    revoked_at = timezone.now()
+    if not families.filter(revoked_at__isnull=True).update(revoked_at=revoked_at, revoked_reason=reason):
         return
-    TokenFamily.objects.filter(pk__in=family_ids).update(revoked_at=timezone.now(), revoked_reason=reason)
-    revocation.revoke_families(family_ids)
+    just_revoked = families.filter(revoked_at=revoked_at, revoked_reason=reason).values_list("pk", flat=True)
+    revocation.revoke_families(str(pk) for pk in just_revoked.iterator(chunk_size=revocation.CHUNK_SIZE))
