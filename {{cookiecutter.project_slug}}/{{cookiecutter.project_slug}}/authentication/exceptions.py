@@ -23,6 +23,13 @@ class TokenReused(TokenRefused):
     default_code = "token_reused"
 
 
+class WrongTokenType(TokenRefused):
+    """A valid token of another type than the endpoint takes (a refresh token sent to verify)."""
+
+    default_detail = "Only access tokens are verified here."
+    default_code = "wrong_token_type"
+
+
 class SessionRevoked(TokenRefused):
     default_detail = "The session has ended. Sign in again."
     default_code = "session_revoked"

@@ -64,7 +64,7 @@ class RefreshTokenSerializer(StrictSerializer):
 
 
 class VerifySerializer(StrictSerializer):
-    """Any token, to check its signature, expiry and revocation."""
+    """An access token, to check its signature, expiry and revocation."""
 
     token = serializers.CharField(max_length=MAX_TOKEN_LENGTH)
 
