@@ -1,4 +1,5 @@
-"""Replace every refresh token stored whole in simplejwt's OutstandingToken by its SHA-256.
+"""Replace every refresh token stored whole in simplejwt's OutstandingToken by its SHA-256;
+and say that privileges and claimed fields end sessions too (TokenFamily.Reason).
 
 Tokens issued since are stored as a digest (blacklist.token_digest); this rewrites the rows
 written before, so no live token stays readable in the database. Nothing needs them back:
@@ -8,7 +9,7 @@ records are found by jti. Does nothing without simplejwt's blacklist app.
 import hashlib
 
 from django.apps import apps as installed_apps
-from django.db import migrations
+from django.db import migrations, models
 
 BLACKLIST_APP = "rest_framework_simplejwt.token_blacklist"
 DIGEST_PREFIX = "sha256:"  # as in blacklist.py, copied: a migration must not change with the code
@@ -39,4 +40,21 @@ class Migration(migrations.Migration):
         [("token_blacklist", "__first__")] if installed_apps.is_installed(BLACKLIST_APP) else []
     )
 
-    operations = [migrations.RunPython(digest_stored_tokens, migrations.RunPython.noop, elidable=True)]
+    operations = [
+        migrations.RunPython(digest_stored_tokens, migrations.RunPython.noop, elidable=True),
+        migrations.AlterField(
+            model_name="tokenfamily",
+            name="revoked_reason",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("logout", "Logged out"),
+                    ("logout_all", "Logged out everywhere"),
+                    ("reuse", "Refresh token reused"),
+                    ("account_changed", "Account changed: password, privileges, claims; disabled or deleted"),
+                ],
+                default="",
+                max_length=32,
+            ),
+        ),
+    ]
