@@ -23,6 +23,7 @@ PRUNE_TABLE = {
     ("refresh_token_storage", "local_storage"): [
         "{slug}/authentication/cookies.py",
         "{slug}/authentication/tests/test_cookie_mode.py",
+        "{slug}/authentication/tests/test_cookie_tossing.py",
         "docs/screenshots/demo-httponly_cookie.png",
     ],
     ("refresh_token_storage", "httponly_cookie"): [

@@ -51,6 +51,14 @@ class RefreshTokenMissing(APIException):
     default_code = "refresh_token_missing"
 
 
+class RefreshCookieDuplicated(APIException):
+    """The refresh cookie's name came twice: a stale or planted copy beside the real one (cookie tossing)."""
+
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_detail = "More than one refresh cookie was sent; both are refused and the cookie is cleared. Sign in again."
+    default_code = "refresh_cookie_duplicated"
+
+
 class TokenNotOwned(APIException):
     status_code = status.HTTP_403_FORBIDDEN
     default_detail = "This refresh token belongs to another user."

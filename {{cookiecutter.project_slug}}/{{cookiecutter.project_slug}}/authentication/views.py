@@ -13,7 +13,7 @@ from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.settings import api_settings
 
 from . import sessions
-from .exceptions import TokenRefused, WrongTokenType
+from .exceptions import RefreshCookieDuplicated, TokenRefused, WrongTokenType
 from .serializers import (
     EMPTY_BODY_REQUEST,
     LoginSerializer,
@@ -71,6 +71,12 @@ class RefreshTokenView(PublicTokenView):
     def post(self, request):
         raw = refresh_transport().read(request)
         return token_response(request, sessions.refresh_session(raw))
+
+    def handle_exception(self, exc):
+        response = super().handle_exception(exc)
+        if isinstance(exc, RefreshCookieDuplicated):
+            refresh_transport().clear(response)  # ours; a copy planted for another domain or path stays
+        return response
 
 
 @extend_schema(request=VerifySerializer, responses={200: inline_serializer("Verified", fields={})})
