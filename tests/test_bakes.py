@@ -152,6 +152,7 @@ def test_settings_follow_the_answers(project):
             "login": answers["login_throttle_rate"],
             "refresh": answers["refresh_throttle_rate"],
             "verify": "600/minute",
+            "login_account": "20/hour",
         },
     }
 

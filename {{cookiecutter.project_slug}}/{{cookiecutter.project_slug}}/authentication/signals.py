@@ -1,18 +1,21 @@
-"""End a user's sessions when what their tokens stand for changes.
+"""Receivers: end a user's sessions when what their tokens stand for changes; count failed sign-ins.
 
-That is: the password (a new one, or none), a privilege taken away, a field copied into the
+What ends them: the password (a new one, or none), a privilege taken away, a field copied into the
 tokens (JWT_CUSTOM_CLAIMS), the account disabled or deleted. Otherwise tokens would go on
 claiming the old values until they expire, and every refresh would hand out more of them.
 """
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import get_hasher, identify_hasher, is_password_usable
+from django.contrib.auth.signals import user_login_failed
 from django.db.models.signals import post_save, pre_delete, pre_save
 from django.dispatch import receiver
 
 from .models import TokenFamily
 from .policy import session_policy
 from .sessions import end_all_sessions
+from .throttling import FailedSignInLimit
 
 # Taking one away ends the sessions even when it is not a claim: this API's own views read
 # the user from the token, and other services may read it from the database.
@@ -79,3 +82,11 @@ def end_sessions_after_account_change(sender, instance, **kwargs) -> None:
 def end_sessions_before_delete(sender, instance, **kwargs) -> None:
     # Before the delete cascades away the families the cache revocation needs to name.
     end_all_sessions(instance.pk, TokenFamily.Reason.ACCOUNT_CHANGED)
+
+
+@receiver(user_login_failed)
+def count_failed_sign_in(sender, credentials, request=None, **kwargs) -> None:
+    """Count a failed sign-in against its account (POST /api/token/ and the admin's form alike)."""
+    username = credentials.get(get_user_model().USERNAME_FIELD)
+    if isinstance(username, str):
+        FailedSignInLimit(username).record_failure()
