@@ -27,6 +27,7 @@ PRUNE_TABLE = {
         "docs/screenshots/demo-httponly_cookie.png",
     ],
     ("refresh_token_storage", "httponly_cookie"): [
+        "{slug}/authentication/body.py",
         "{slug}/authentication/tests/test_body_mode.py",
         "docs/screenshots/demo-local_storage.png",
     ],
@@ -34,17 +35,21 @@ PRUNE_TABLE = {
         "{slug}/authentication/keys.py",
         "{slug}/authentication/jwks.py",
         "{slug}/authentication/tests/test_rs256.py",
+        "docs/rs256.md",
+    ],
+    ("token_blacklist", "no"): [
+        "{slug}/authentication/blacklist.py",
+        "{slug}/authentication/tests/test_tokens_at_rest.py",
     ],
     ("rotate_refresh_tokens", "no"): [
         "{slug}/authentication/tests/test_rotation.py",
-    ],
-    ("token_blacklist", "no"): [
-        "{slug}/authentication/tests/test_tokens_at_rest.py",
+        "docs/rotation.md",
     ],
     ("blacklist_after_rotation", "no"): [
         "{slug}/authentication/tests/test_reuse_detection.py",
         "{slug}/authentication/tests/test_concurrent_rotation.py",
         "{slug}/authentication/tests/test_grace_window_replay.py",
+        "docs/rotation.md",
     ],
 }
 
@@ -89,10 +94,17 @@ def env_file_text(answers: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+def write_private_file(path: Path, text: str) -> None:
+    """Create a file only its owner can read, private from its first byte (no chmod afterwards)."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w") as file:
+        file.write(text)
+
+
 def write_env_file(answers: dict, root: Path) -> None:
     env_file = root / ".env"
-    env_file.write_text(env_file_text(answers))
-    env_file.chmod(0o600)
+    if not env_file.exists():  # rendered over an existing project: its secrets stay
+        write_private_file(env_file, env_file_text(answers))
 
 
 # Machine-specific context cookiecutter adds, not answers: left out of the record.
@@ -209,6 +221,34 @@ def check_project(answers: dict, root: Path) -> None:
     run([venv_python(root), "manage.py", "check", "--fail-level", "WARNING"], root, ".venv/bin/python manage.py check")
 
 
+def features_off_note(answers: dict) -> str | None:
+    """Return one line naming the features left off because rotation or the blacklist is off, or None."""
+    off = [
+        name
+        for key, name in (("rotate_refresh_tokens", "rotation"), ("token_blacklist", "the blacklist"))
+        if answers[key] != "yes"
+    ]
+    if not off:
+        return None
+    # Their prompts default to off in that case (cookiecutter.json); say so for --no-input users.
+    followers = "blacklist after rotation, reuse detection and the grace window"
+    return f"Note: with {' and '.join(off)} off, {followers} are off too."
+
+
+def rendered_by_cruft(answers: dict) -> bool:
+    """Return whether cruft renders the template (it adds `_commit`; plain cookiecutter does not)."""
+    return "_commit" in answers
+
+
+def sets_up_environment(answers: dict) -> bool:
+    """Return whether to create .venv, install and migrate after rendering.
+
+    Never under cruft: `cruft update` renders the template twice into folders it throws away,
+    replaying the recorded answers, and would install into each of them.
+    """
+    return answers["setup_environment"] == "yes" and not rendered_by_cruft(answers)
+
+
 def steps_for(answers: dict) -> list:
     """Return the (description, function) steps these answers call for, in order."""
     steps = [
@@ -219,7 +259,7 @@ def steps_for(answers: dict) -> list:
     if answers["signing_algorithm"] == "RS256":
         steps.append(("Generating the RS256 key pair in keys/", generate_keys))
     steps.append(("Checking the rendered files", check_render))
-    if answers["setup_environment"] == "yes":
+    if sets_up_environment(answers):
         steps += [
             ("Creating the virtual environment .venv", create_environment),
             ("Installing the project and its dev tools", install_project),
@@ -248,6 +288,11 @@ def run_steps(answers: dict, root: Path) -> bool:
 def main() -> None:
     answers = json.loads(RAW_ANSWERS)
     root = Path.cwd()
+    note = features_off_note(answers)
+    if note:
+        print(note, flush=True)
+    if answers["setup_environment"] == "yes" and not sets_up_environment(answers):
+        print("Note: cruft renders this template again on every update, so set up with `make install`.", flush=True)
     if run_steps(answers, root):
         print(f"\nYour project is ready in {root}. Next: cd {root.name} && make help")
 

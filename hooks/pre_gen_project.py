@@ -65,6 +65,8 @@ INTEGER_RANGES = {
     "leeway_seconds": (0, 300),
 }
 
+# cookiecutter.json offers most of these as menus, but a replay file (an edited .cookiecutter.json)
+# skips the menus; blacklist_after_rotation and reuse_detection are typed (see README, Prompts).
 CHOICES = {
     "refresh_token_storage": STORAGE_MODES,
     "signing_algorithm": SIGNING_ALGORITHMS,
@@ -74,6 +76,7 @@ CHOICES = {
     "blacklist_after_rotation": YES_NO,
     "reuse_detection": YES_NO,
     "revoke_access_on_logout": YES_NO,
+    "include_demo": YES_NO,
     "setup_environment": YES_NO,
 }
 

@@ -10,7 +10,9 @@ import uuid
 from pathlib import Path
 
 import pytest
+from cookiecutter.generate import generate_context
 from cookiecutter.main import cookiecutter
+from cookiecutter.prompt import prompt_for_config
 
 TEMPLATE = Path(__file__).resolve().parents[1]
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
@@ -19,13 +21,14 @@ REDIS_ADDRESS = ("127.0.0.1", 6379)
 
 
 def answers_for(changes: dict) -> dict:
-    """Return the answers a bake with these changes gets: defaults filled in, slug substituted."""
-    context = json.loads((TEMPLATE / "cookiecutter.json").read_text())
-    answers = {key: value for key, value in context.items() if not key.startswith("_")} | changes
-    if "{{" in answers["project_slug"]:
-        answers["project_slug"] = "my_api"  # what cookiecutter derives from "My API"
-    slug_placeholder = "{{ cookiecutter.project_slug }}"
-    return {key: value.replace(slug_placeholder, answers["project_slug"]) for key, value in answers.items()}
+    """Return the answers `cookiecutter --no-input` gives for these changes, rendered by cookiecutter itself.
+
+    A choice list gives its first entry (or the change, moved first); a default written in Jinja
+    (the slug, the answers that follow rotation and the blacklist) is rendered from earlier answers.
+    """
+    context = generate_context(str(TEMPLATE / "cookiecutter.json"), extra_context=changes)
+    answers = prompt_for_config(context, no_input=True)
+    return {key: value for key, value in answers.items() if not key.startswith("_")}
 
 
 def default_answers() -> dict:

@@ -58,6 +58,7 @@ def test_storage_mode_decides_the_cookie_files(project):
     cookie_mode = answers["refresh_token_storage"] == "httponly_cookie"
 
     assert (app / "cookies.py").exists() == cookie_mode
+    assert (app / "body.py").exists() != cookie_mode
     assert (app / "tests" / "test_cookie_mode.py").exists() == cookie_mode
     assert (app / "tests" / "test_body_mode.py").exists() != cookie_mode
     assert f'refreshStorage: "{answers["refresh_token_storage"]}"' in (path / "client/src/config.js").read_text()
@@ -81,6 +82,13 @@ def test_rotation_answers_decide_the_rotation_tests(project):
 
     assert (tests / "test_rotation.py").exists() == (answers["rotate_refresh_tokens"] == "yes")
     assert (tests / "test_reuse_detection.py").exists() == (answers["blacklist_after_rotation"] == "yes")
+
+
+def test_blacklist_answer_decides_the_blacklist_module(project):
+    path, answers = project
+    app = path / answers["project_slug"] / "authentication"
+
+    assert (app / "blacklist.py").exists() == (answers["token_blacklist"] == "yes")
 
 
 def test_secrets_are_fresh_and_never_committed(project):
@@ -120,7 +128,7 @@ def test_settings_follow_the_answers(project):
         "'bar': s.SIMPLE_JWT['BLACKLIST_AFTER_ROTATION'], 'leeway': s.SIMPLE_JWT['LEEWAY'], "
         "'alg': s.SIMPLE_JWT['ALGORITHM'], "
         "'blacklist': 'rest_framework_simplejwt.token_blacklist' in s.INSTALLED_APPS, "
-        "'storage': s.JWT_REFRESH_STORAGE, 'claims': list(s.JWT_CUSTOM_CLAIMS), "
+        "'claims': list(s.JWT_CUSTOM_CLAIMS), "
         "'engine': s.DATABASES['default']['ENGINE'], 'grace': s.JWT_ROTATION_GRACE_SECONDS, "
         "'reuse': s.JWT_REUSE_DETECTION, 'revoke_access': s.JWT_REVOKE_ACCESS_ON_LOGOUT, "
         "'max_session': s.JWT_MAX_SESSION.days if s.JWT_MAX_SESSION else 0, "
@@ -136,7 +144,6 @@ def test_settings_follow_the_answers(project):
         "leeway": int(answers["leeway_seconds"]),
         "alg": answers["signing_algorithm"],
         "blacklist": yes("token_blacklist"),
-        "storage": answers["refresh_token_storage"],
         "claims": [claim.strip() for claim in answers["custom_claims"].split(",") if claim.strip()],
         "engine": {
             "sqlite": "django.db.backends.sqlite3",
@@ -299,17 +306,32 @@ def readme_sections(path) -> list[Section]:
     return markdown_sections((path / "README.md").read_text())
 
 
+def markdown_files(path) -> list:
+    """Return the bake's own Markdown: the README and docs/."""
+    return [path / "README.md", *sorted((path / "docs").glob("*.md"))]
+
+
 def mermaid_diagrams(section: Section) -> list[list[str]]:
     """Return the section's mermaid code blocks, blank lines left out."""
     return [[line for line in lines if line.strip()] for info, lines in section.code_blocks if info == "mermaid"]
 
 
-ROTATION_SECTION = "Rotation, the grace window and reuse detection"
-
-
-def test_every_mermaid_diagram_in_the_readme_is_a_sequence_diagram_whose_blocks_end(project):
+def test_the_readme_draws_one_diagram_of_how_the_tokens_flow(project):
     path, _ = project
-    diagrams = [diagram for section in readme_sections(path) for diagram in mermaid_diagrams(section)]
+    diagrams = {section.title: mermaid_diagrams(section) for section in readme_sections(path)}
+
+    assert [title for title, found in diagrams.items() if found] == ["How the tokens flow"]
+    assert len(diagrams["How the tokens flow"]) == 1
+
+
+def test_every_mermaid_diagram_in_the_docs_is_a_sequence_diagram_whose_blocks_end(project):
+    path, _ = project
+    diagrams = [
+        diagram
+        for markdown in markdown_files(path)
+        for section in markdown_sections(markdown.read_text())
+        for diagram in mermaid_diagrams(section)
+    ]
 
     assert diagrams
     for diagram in diagrams:
@@ -317,17 +339,17 @@ def test_every_mermaid_diagram_in_the_readme_is_a_sequence_diagram_whose_blocks_
         assert mermaid_nesting_errors(diagram) == []
 
 
-def test_readme_draws_rotation_when_rotated_tokens_are_spent(project):
+def test_the_rotation_doc_draws_rotation_when_rotated_tokens_are_spent(project):
     path, answers = project
-    sections = readme_sections(path)
+    rotation_doc = path / "docs" / "rotation.md"
     spent = answers["rotate_refresh_tokens"] == "yes" and answers["blacklist_after_rotation"] == "yes"
 
-    assert [section.title for section in sections].count(ROTATION_SECTION) == (1 if spent else 0)
+    assert rotation_doc.exists() == spent
     if not spent:
         return
-    (section,) = (section for section in sections if section.title == ROTATION_SECTION)
-    assert [info for info, _ in section.code_blocks] == ["mermaid"]
-    (diagram,) = mermaid_diagrams(section)
+    blocks = [block for section in markdown_sections(rotation_doc.read_text()) for block in section.code_blocks]
+    assert [info for info, _ in blocks] == ["mermaid"]
+    diagram = [line for line in blocks[0][1] if line.strip()]
     assert diagram[0] == "sequenceDiagram"
     assert mermaid_nesting_errors(diagram) == []
     # With a grace window the replay branches (alt/else); the refusal is the diagram's last answer.
@@ -359,3 +381,45 @@ def test_readme_says_whether_refresh_tokens_rotate_and_how_they_are_spent(projec
         assert does_not_rotate in text
         assert "rotates" not in text
         assert spending not in text
+
+
+def test_the_rs256_doc_exists_only_for_rs256(project):
+    path, answers = project
+
+    assert (path / "docs" / "rs256.md").exists() == (answers["signing_algorithm"] == "RS256")
+
+
+# A Markdown link or image to a file of this project: [text](relative/path#anchor).
+RELATIVE_LINK = re.compile(r"!?\[[^\]]*\]\((?!https?:|#)([^)#\s]+)")
+
+
+def linked_paths(path) -> list[str]:
+    """Return what the README and docs/ link to, as paths from the project's root."""
+    root = path.resolve()
+    return [
+        str((markdown.parent / target).resolve().relative_to(root))
+        for markdown in markdown_files(path)
+        for target in RELATIVE_LINK.findall(markdown.read_text())
+    ]
+
+
+def test_links_between_the_readme_and_docs_reach_files_the_bake_has(project):
+    """A doc pruned for these answers is not linked; a doc (or picture) that is linked was not pruned."""
+    path, _ = project
+    between_docs = [link for link in linked_paths(path) if link == "README.md" or link.startswith("docs/")]
+
+    assert "docs/api.md" in between_docs
+    assert [link for link in between_docs if not (path / link).exists()] == []
+
+
+def test_no_generated_markdown_line_holds_a_template_tag(project):
+    path, _ = project
+    leftovers = [
+        f"{markdown.relative_to(path)}:{number}: {line}"
+        for markdown in sorted(path.rglob("*.md"))
+        if "node_modules" not in markdown.parts
+        for number, line in enumerate(markdown.read_text().splitlines(), start=1)
+        if "{%" in line or "%}" in line
+    ]
+
+    assert leftovers == []

@@ -1,6 +1,9 @@
 """The pure helpers of hooks/post_gen_project.py."""
 
-from .conftest import default_answers
+import os
+import stat
+
+from .conftest import answers_for, default_answers
 from .hooks import post_gen
 
 
@@ -30,8 +33,18 @@ def test_prune_table_follows_the_answers():
 
     assert "my_api/authentication/cookies.py" in local
     assert "my_api/authentication/cookies.py" not in cookie
+    assert "my_api/authentication/body.py" in cookie
+    assert "my_api/authentication/body.py" not in local
     assert "my_api/authentication/tests/test_body_mode.py" in cookie
     assert "my_api/authentication/keys.py" in cookie
+
+
+def test_prune_table_leaves_the_blacklist_module_out_without_the_blacklist():
+    kept = post_gen.paths_to_prune(default_answers())
+    left_out = post_gen.paths_to_prune({**default_answers(), "token_blacklist": "no"})
+
+    assert "my_api/authentication/blacklist.py" in left_out
+    assert "my_api/authentication/blacklist.py" not in kept
 
 
 def test_leftover_template_syntax_is_found(tmp_path):
@@ -104,3 +117,38 @@ def test_each_step_prints_its_duration(tmp_path, capsys, monkeypatch):
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == "[1/2] One ..."
     assert lines[1].strip().startswith("done in ") and lines[1].strip().endswith("s")
+
+
+def test_env_file_is_private_from_its_first_byte(tmp_path, monkeypatch):
+    """No chmod after writing: between the write and a chmod, anyone on the machine could read it."""
+
+    def refuse_chmod(*args, **kwargs):
+        raise AssertionError("the secrets file was made private only after it was written")
+
+    monkeypatch.setattr(post_gen.os, "chmod", refuse_chmod)
+    monkeypatch.setattr(post_gen.Path, "chmod", refuse_chmod)
+    previous = os.umask(0o022)
+    try:
+        post_gen.write_env_file(default_answers(), tmp_path)
+    finally:
+        os.umask(previous)
+
+    assert stat.S_IMODE((tmp_path / ".env").stat().st_mode) == 0o600
+
+
+def test_a_note_says_what_rotation_off_leaves_off():
+    note = post_gen.features_off_note(answers_for({"rotate_refresh_tokens": "no"}))
+
+    assert note == (
+        "Note: with rotation off, blacklist after rotation, reuse detection and the grace window are off too."
+    )
+
+
+def test_a_note_names_both_prerequisites_when_both_are_off():
+    note = post_gen.features_off_note(answers_for({"rotate_refresh_tokens": "no", "token_blacklist": "no"}))
+
+    assert note.startswith("Note: with rotation and the blacklist off,")
+
+
+def test_no_note_when_rotation_and_the_blacklist_are_on():
+    assert post_gen.features_off_note(default_answers()) is None

@@ -1,27 +1,33 @@
 """Fixtures shared by the whole suite: users, API clients, and an auth flow for this storage mode."""
 
 import os
+import shutil
 import socket
+import subprocess
+import time
 
 import pytest
+import redis
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from rest_framework.test import APIClient
 
 from {{ cookiecutter.project_slug }}.authentication.policy import session_policy
 from {{ cookiecutter.project_slug }}.authentication.revocation import open_families
+from {{ cookiecutter.project_slug }}.authentication.transport import refresh_transport
 from {{ cookiecutter.project_slug }}.core.browser import why_no_browser
 from {{ cookiecutter.project_slug }}.core.testing import (
     UNTHROTTLED,
     LiveDatabase,
     LiveServer,
+    free_port,
     logout_body,
     prepare_database,
     server_env,
 )
 
 PASSWORD = "correct horse battery staple"
-COOKIE_MODE = settings.JWT_REFRESH_STORAGE == "httponly_cookie"
+COOKIE_MODE = refresh_transport.storage == "httponly_cookie"
 
 
 @pytest.fixture(autouse=True)
@@ -211,3 +217,59 @@ def start_server(migrated_live_database, tmp_path):
     for server in servers:
         server.stop()
     database.drop()
+
+
+class RedisServer:
+    """A redis-server of the test's own on a free port, to stop, restart and flush at will."""
+
+    def __init__(self, folder, policy: str = "noeviction"):
+        self.folder, self.policy, self.port = folder, policy, free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process = None
+
+    def start(self) -> "RedisServer":
+        """Start it; it loads what a stop(keep_data=True) saved, else it starts empty."""
+        command = ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(self.folder)]
+        command += ["--save", "", "--appendonly", "no", "--maxmemory-policy", self.policy]
+        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL)  # noqa: S603  (our own argv)
+        self.wait_until_ready()
+        return self
+
+    def wait_until_ready(self, seconds: float = 10) -> None:
+        deadline = time.monotonic() + seconds
+        while True:
+            try:
+                redis.Redis.from_url(self.url).ping()
+                return
+            except redis.ConnectionError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+
+    def stop(self, keep_data: bool = False) -> None:
+        """Stop it: its data is gone (a restart without persistence), or saved to disk first."""
+        if self.process is None:
+            return
+        if keep_data:
+            redis.Redis.from_url(self.url).save()
+        else:
+            (self.folder / "dump.rdb").unlink(missing_ok=True)
+        self.process.terminate()
+        self.process.wait(timeout=10)
+        self.process = None
+
+    def restart(self, keep_data: bool = False) -> None:
+        self.stop(keep_data=keep_data)
+        self.start()
+
+    def flush(self) -> None:
+        redis.Redis.from_url(self.url).flushdb()
+
+
+@pytest.fixture
+def own_redis(tmp_path):
+    """A running redis-server of the test's own (skipped, or failed under CI, without redis-server)."""
+    require(shutil.which("redis-server") is not None, "redis-server is not installed (apt-get install redis-server)")
+    server = RedisServer(tmp_path).start()
+    yield server
+    server.stop()

@@ -79,7 +79,11 @@ def refresh_carrier() -> dict:
     """Return how the server expects the refresh token: in the JSON body, or in a cookie."""
     from django.conf import settings
 
-    if is_stock() or settings.JWT_REFRESH_STORAGE != "httponly_cookie":
+    if is_stock():
+        return {"mode": "body"}
+    from {{ cookiecutter.project_slug }}.authentication.transport import refresh_transport
+
+    if refresh_transport.storage != "httponly_cookie":
         return {"mode": "body"}
     from {{ cookiecutter.project_slug }}.authentication.cookies import cookie_name
 

@@ -8,6 +8,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from {{ cookiecutter.project_slug }}.authentication.jwks import JwksView
 {% endif -%}
 from {{ cookiecutter.project_slug }}.authentication.throttling import throttled_admin_login
+from {{ cookiecutter.project_slug }}.core.health import HealthView
 
 urlpatterns = [
     # Before the admin's own URLs: its login form counts against the sign-in limit too.
@@ -16,6 +17,7 @@ urlpatterns = [
 {%- if cookiecutter.signing_algorithm == "RS256" %}
     path(".well-known/jwks.json", JwksView.as_view(), name="jwks"),
 {%- endif %}
+    path("api/health/", HealthView.as_view(), name="health"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     path("api/", include("{{ cookiecutter.project_slug }}.authentication.urls")),

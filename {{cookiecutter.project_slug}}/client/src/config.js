@@ -1,4 +1,5 @@
 // Written by cookiecutter from the project's answers; options passed to createAuthClient override it.
+/** @type {import("./lib/auth-client.js").ProjectDefaults} */
 export const projectDefaults = Object.freeze({
   refreshStorage: "{{ cookiecutter.refresh_token_storage }}",
   endpoints: Object.freeze({
@@ -6,5 +7,6 @@ export const projectDefaults = Object.freeze({
     refresh: "/api/token/refresh/",
     logout: "/api/auth/logout/",
     logoutAll: "/api/auth/logout-all/",
+    csrf: "/api/auth/csrf/",
   }),
 });

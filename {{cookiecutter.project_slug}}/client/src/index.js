@@ -4,11 +4,14 @@ import { projectDefaults } from "./config.js";
 import { createAuthClient as createClient } from "./lib/auth-client.js";
 
 export { AuthError } from "./lib/auth-client.js";
+export { readableState } from "./lib/readable.js";
 export { projectDefaults };
 
 /** @typedef {import("./lib/auth-client.js").AuthClient} AuthClient */
 /** @typedef {import("./lib/auth-client.js").AuthClientOptions} AuthClientOptions */
 /** @typedef {import("./lib/auth-client.js").AuthState} AuthState */
+/** @typedef {import("./lib/auth-client.js").AuthEvent} AuthEvent */
+/** @typedef {import("./lib/auth-client.js").AuthListener} AuthListener */
 
 /**
  * Create an auth client for this project's API.

@@ -74,9 +74,16 @@ export function gate() {
  * detection in local_storage mode, the CSRF check in cookie mode, and a protected /api/me/.
  * `serverNow` may run apart from the client's clock to model skew.
  */
-export function fakeServer({ mode = "httponly_cookie", lifetimeS = 300, serverNow = () => START, sendExpiresIn = true } = {}) {
+export function fakeServer({
+  mode = "httponly_cookie",
+  lifetimeS = 300,
+  serverNow = () => START,
+  sendExpiresIn = true,
+  sendCsrf = false,
+} = {}) {
   const calls = [];
   let issued = 0;
+  let family = 0;
   let access = null;
   let refresh = null;
   const spent = new Set();
@@ -95,11 +102,13 @@ export function fakeServer({ mode = "httponly_cookie", lifetimeS = 300, serverNo
       return refresh;
     },
     callsTo: (path) => calls.filter((call) => call.path === path),
-    issue() {
+    /** Issue tokens; `newSession` starts a new session family (a sign-in). */
+    issue({ newSession = false } = {}) {
       issued += 1;
+      if (newSession || family === 0) family += 1;
       const iat = Math.floor(serverNow() / 1000);
-      access = makeJwt({ token_type: "access", n: issued, iat, exp: iat + lifetimeS });
-      const body = { access, ...(sendExpiresIn && { expires_in: lifetimeS }) };
+      access = makeJwt({ token_type: "access", n: issued, fam: `family-${family}`, username: "demo", iat, exp: iat + lifetimeS });
+      const body = { access, ...(sendExpiresIn && { expires_in: lifetimeS }), ...(sendCsrf && { csrf_token: server.csrf }) };
       if (mode === "local_storage") {
         if (refresh) spent.add(refresh);
         refresh = `refresh-${issued}`;
@@ -110,6 +119,7 @@ export function fakeServer({ mode = "httponly_cookie", lifetimeS = 300, serverNo
     async fetch(input, init = {}) {
       const url = input instanceof Request ? input.url : String(input);
       const call = {
+        url,
         path: new URL(url, "http://testserver").pathname,
         method: (init.method ?? "GET").toUpperCase(),
         headers: new Headers(init.headers),
@@ -121,7 +131,7 @@ export function fakeServer({ mode = "httponly_cookie", lifetimeS = 300, serverNo
       await new Promise((resolve) => setImmediate(resolve)); // a network round trip is never instant
       const route = server.override.get(call.path) ?? routes[call.path];
       if (!route) return json(404, { detail: "Not found.", code: "not_found" });
-      return route(call);
+      return abortable(Promise.resolve(route(call)), init.signal);
     },
   };
 
@@ -129,7 +139,7 @@ export function fakeServer({ mode = "httponly_cookie", lifetimeS = 300, serverNo
   const routes = {
     "/api/token/": (call) =>
       call.json?.password === "secret"
-        ? json(200, server.issue())
+        ? json(200, server.issue({ newSession: true }))
         : json(401, { detail: "No active account", code: "no_active_account" }),
     "/api/token/refresh/": async (call) => {
       if (server.refreshGate) await server.refreshGate;
@@ -144,6 +154,7 @@ export function fakeServer({ mode = "httponly_cookie", lifetimeS = 300, serverNo
       }
       return json(200, server.issue());
     },
+    "/api/auth/csrf/": () => (sendCsrf ? json(200, { csrf_token: server.csrf }) : json(404, { detail: "Not found.", code: "not_found" })),
     "/api/me/": (call) =>
       bearerOk(call) ? json(200, { id: 1, username: "demo" }) : json(401, { detail: "Token expired", code: "token_not_valid" }),
     "/api/auth/logout/": (call) => (bearerOk(call) ? end() : json(401, { detail: "No token", code: "not_authenticated" })),
@@ -155,6 +166,16 @@ export function fakeServer({ mode = "httponly_cookie", lifetimeS = 300, serverNo
     return new Response(null, { status: 205 });
   }
   return server;
+}
+
+/** Like fetch, give up when the request's signal aborts, with its reason. */
+function abortable(promise, signal) {
+  if (!signal) return promise;
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise((resolve, reject) => {
+    signal.addEventListener("abort", () => reject(signal.reason), { once: true });
+    promise.then(resolve, reject);
+  });
 }
 
 function safeParse(text) {
@@ -191,19 +212,24 @@ export function fakeBroadcastHub() {
   return { BroadcastChannel: FakeBroadcastChannel, log };
 }
 
-/** Web Locks with exclusive locks granted in request order. */
+/** Web Locks with exclusive locks granted in request order; a request's signal withdraws it while it waits. */
 export function fakeLocks() {
   const tails = new Map();
   const locks = {
     grants: 0,
-    async request(name, callback) {
+    async request(name, options, callback) {
       const previous = tails.get(name) ?? Promise.resolve();
       let release;
       const held = new Promise((resolve) => {
         release = resolve;
       });
       tails.set(name, previous.then(() => held));
-      await previous;
+      try {
+        await abortable(previous, options.signal);
+      } catch (error) {
+        previous.then(release);
+        throw error;
+      }
       locks.grants += 1;
       try {
         return await callback({ name, mode: "exclusive" });
@@ -228,19 +254,23 @@ export function memoryStorage(initial = {}) {
   };
 }
 
-/** A client wired to fakes; no real timers, channels or globals. */
+export const API = "http://testserver";
+
+/** A client wired to fakes; no real timers, channels or globals. `random` is 0: no jitter. */
 export function makeClient({ server, clock, ...options } = {}) {
   return createAuthClient({
     refreshStorage: server.mode,
+    baseUrl: API,
     fetch: server.fetch,
     now: clock.now,
     setTimeout: clock.setTimeout,
     clearTimeout: clock.clearTimeout,
+    random: () => 0,
     locks: null,
     BroadcastChannel: null,
     eventTarget: null,
     getCookie: (name) => (name === "csrftoken" ? server.csrf : null),
-    storage: server.mode === "local_storage" ? memoryStorage() : undefined,
+    storage: memoryStorage(),
     ...options,
   });
 }
@@ -251,7 +281,11 @@ export async function signedIn(serverOptions = {}, clientOptions = {}) {
   const server = clientOptions.server ?? fakeServer(serverOptions);
   const client = makeClient({ server, clock, ...clientOptions });
   const states = [];
-  client.subscribe((state) => states.push(state));
+  const events = [];
+  client.subscribe((state, event) => {
+    states.push(state);
+    events.push(event);
+  });
   await client.login({ username: "demo", password: "secret" });
-  return { clock, server, client, states };
+  return { clock, server, client, states, events };
 }

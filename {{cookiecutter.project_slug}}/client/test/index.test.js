@@ -3,7 +3,7 @@ import { test } from "node:test";
 
 import { createAuthClient, projectDefaults } from "../src/index.js";
 import { decodeJwtPayload, jwtLifetimeMs } from "../src/lib/jwt.js";
-import { fakeClock, fakeServer, makeJwt } from "./fakes.js";
+import { API, fakeClock, fakeServer, makeJwt } from "./fakes.js";
 
 test("the project defaults name the API's endpoints", () => {
   assert.deepEqual(projectDefaults.endpoints, {
@@ -11,6 +11,7 @@ test("the project defaults name the API's endpoints", () => {
     refresh: "/api/token/refresh/",
     logout: "/api/auth/logout/",
     logoutAll: "/api/auth/logout-all/",
+    csrf: "/api/auth/csrf/",
   });
   assert.ok(Object.isFrozen(projectDefaults) && Object.isFrozen(projectDefaults.endpoints));
 });
@@ -21,6 +22,7 @@ test("createAuthClient from index.js uses the project's endpoints, which options
   const routed = [];
   const client = createAuthClient({
     refreshStorage: "local_storage", // the template's config.js is not rendered here
+    baseUrl: API,
     endpoints: { logout: "/api/custom-logout/" },
     fetch: (input, init) => {
       routed.push(String(input));
@@ -35,7 +37,7 @@ test("createAuthClient from index.js uses the project's endpoints, which options
   });
   await client.login({ username: "demo", password: "secret" });
   await client.logout();
-  assert.deepEqual(routed, ["/api/token/", "/api/custom-logout/"]);
+  assert.deepEqual(routed, [`${API}/api/token/`, `${API}/api/custom-logout/`]);
   client.dispose();
 });
 

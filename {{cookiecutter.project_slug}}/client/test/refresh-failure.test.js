@@ -23,7 +23,7 @@ describe("a refused refresh", () => {
 
     assert.equal(server.callsTo("/api/token/refresh/").length, 1);
     assert.equal(server.callsTo("/api/me/").length, 5, "nothing was replayed");
-    assert.deepEqual(client.getState(), { status: "signed_out", expiresAt: null, refreshCount: 0, reason: "token_reused" });
+    assert.deepEqual(client.getState(), { status: "signed_out", expiresAt: null, refreshCount: 0, user: null, reason: "token_reused" });
     assert.equal(states.filter((state) => state.status === "signed_out").length, 1, "one sign-out signal");
 
     const later = await client.apiFetch("/api/me/");
@@ -84,14 +84,84 @@ describe("a transient refresh failure", () => {
     assert.equal(client.getState().status, "signed_in");
   });
 
-  test("a failed proactive refresh still lets requests use the unexpired token", async () => {
+  test("a failed proactive refresh still lets requests use the unexpired token, without waiting", async () => {
     const { clock, server, client } = await signedIn({ lifetimeS: 300 });
     server.override.set("/api/token/refresh/", () => Promise.reject(new TypeError("offline")));
-    await clock.advance(250_000); // due, not yet expired
-    assert.equal(client.getState().status, "signed_in");
+    await clock.advance(240_000); // due, not yet expired: the timer's refresh fails
+    assert.equal(server.callsTo("/api/token/refresh/").length, 1);
     const response = await client.apiFetch("/api/me/");
     assert.equal(response.status, 200);
-    assert.equal(server.callsTo("/api/token/refresh/").length, 2, "timer, then again before the request");
+    assert.equal(client.getState().status, "signed_in");
+    assert.equal(server.callsTo("/api/token/refresh/").length, 1, "the request waited for no refresh");
+  });
+
+  test("a failed proactive refresh is retried with a growing back-off, which a success resets", async () => {
+    const { clock, server, client, events } = await signedIn({ lifetimeS: 300 });
+    server.override.set("/api/token/refresh/", () => Promise.reject(new TypeError("offline")));
+    await clock.advance(240_000);
+    const attemptsAt = () => server.callsTo("/api/token/refresh/").length;
+    assert.equal(attemptsAt(), 1);
+    // random() is 0: back-off is half of 1 s, 2 s, 4 s ...
+    await clock.advance(499);
+    assert.equal(attemptsAt(), 1);
+    await clock.advance(1);
+    assert.equal(attemptsAt(), 2);
+    await clock.advance(1_000);
+    assert.equal(attemptsAt(), 3);
+    const failures = events.filter((event) => event.type === "refresh_failed");
+    assert.deepEqual(failures.map((event) => event.retryInMs), [500, 1_000, 2_000]);
+    assert.ok(failures.every((event) => event.reason === "network_error"));
+
+    server.override.delete("/api/token/refresh/");
+    await clock.advance(2_000);
+    assert.equal(client.getState().refreshCount, 1);
+    assert.equal(events.at(-1).type, "refreshed");
+    await clock.advance(240_000); // the next one is on the normal schedule again
+    assert.equal(client.getState().refreshCount, 2);
+  });
+
+  test("a 429's Retry-After sets the retry, and a request does not hurry it while the token lasts", async () => {
+    const { clock, server, client, events } = await signedIn({ lifetimeS: 300 });
+    server.override.set("/api/token/refresh/", () =>
+      Response.json({ detail: "Request was throttled.", code: "throttled" }, { status: 429, headers: { "Retry-After": "60" } }),
+    );
+    await clock.advance(240_000);
+    assert.deepEqual(events.at(-1), { type: "refresh_failed", reason: "throttled", retryInMs: 60_000 });
+    await clock.advance(35_000); // past the point where requests would otherwise wait for a refresh
+    assert.equal((await client.apiFetch("/api/me/")).status, 200);
+    assert.equal(server.callsTo("/api/token/refresh/").length, 1);
+    server.override.delete("/api/token/refresh/");
+    await clock.advance(25_000);
+    assert.equal(server.callsTo("/api/token/refresh/").length, 2);
+    assert.equal(client.getState().refreshCount, 1);
+  });
+
+  test("the network coming back cuts a back-off short, but never a Retry-After", async () => {
+    const eventTarget = new EventTarget();
+    const { clock, server } = await signedIn({ lifetimeS: 300 }, { eventTarget });
+    server.override.set("/api/token/refresh/", () => Promise.reject(new TypeError("offline")));
+    await clock.advance(240_000);
+    server.override.set("/api/token/refresh/", () =>
+      Response.json({ detail: "Request was throttled.", code: "throttled" }, { status: 429, headers: { "Retry-After": "60" } }),
+    );
+    eventTarget.dispatchEvent(new Event("online"));
+    await clock.advance(0);
+    assert.equal(server.callsTo("/api/token/refresh/").length, 2, "the back-off was not waited out");
+    eventTarget.dispatchEvent(new Event("online"));
+    await clock.advance(59_000);
+    assert.equal(server.callsTo("/api/token/refresh/").length, 2, "the Retry-After was");
+  });
+
+  test("past expiry, a failed refresh leaves signed_in only while a retry is scheduled", async () => {
+    const { clock, server, client } = await signedIn({ lifetimeS: 300 });
+    server.override.set("/api/token/refresh/", () => json(503, { detail: "Down", code: "service_unavailable" }));
+    await clock.advance(400_000);
+    assert.equal(client.getState().status, "signed_in");
+    assert.ok(client.getState().expiresAt < clock.now());
+    assert.equal(clock.pending(), 1, "a retry is scheduled");
+    const attempts = server.callsTo("/api/token/refresh/").length;
+    await clock.advance(30_000);
+    assert.ok(server.callsTo("/api/token/refresh/").length > attempts, "and it runs");
   });
 
   test("after expiry a failed refresh stops the request instead of sending a dead token", async () => {

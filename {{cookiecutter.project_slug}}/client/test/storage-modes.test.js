@@ -2,24 +2,12 @@ import assert from "node:assert/strict";
 import { afterEach, beforeEach, describe, test } from "node:test";
 
 import { createAuthClient } from "../src/lib/auth-client.js";
-import { fakeClock, fakeServer, makeClient, memoryStorage, signedIn } from "./fakes.js";
+import { API, fakeClock, fakeServer, json, makeClient, memoryStorage, signedIn } from "./fakes.js";
 
-const KEY = "auth.refresh";
-
-/** A storage on which any use at all, even reading a property, throws. */
-function forbiddenStorage() {
-  return new Proxy(
-    {},
-    Object.fromEntries(
-      ["get", "set", "has", "deleteProperty", "ownKeys", "getOwnPropertyDescriptor", "defineProperty"].map((trap) => [
-        trap,
-        () => {
-          throw new Error(`web storage touched (${trap})`);
-        },
-      ]),
-    ),
-  );
-}
+// Names derive from the API's base URL (the page's own origin would give "auth.refresh").
+const KEY = `auth@${API}.refresh`;
+const MARKER = `auth@${API}.session`;
+const PENDING = `auth@${API}.logout`;
 
 describe("httponly_cookie mode", () => {
   const saved = {};
@@ -41,20 +29,27 @@ describe("httponly_cookie mode", () => {
     }
   });
 
-  test("never touches web storage, from login through refresh, replay, restore and logout", async () => {
+  test("keeps no token in web storage, only a note that a session exists, from login through logout", async () => {
     const clock = fakeClock();
     const server = fakeServer({ mode: "httponly_cookie" });
-    const client = makeClient({ server, clock, storage: forbiddenStorage() });
+    const storage = memoryStorage();
+    const client = makeClient({ server, clock, storage });
     await client.login({ username: "demo", password: "secret" });
+    assert.deepEqual([...storage.data], [[MARKER, "1"]]);
     await clock.advance(240_000); // proactive refresh
     server.issue(); // the next call is refused: refresh and replay
     assert.equal((await client.apiFetch("/api/me/")).status, 200);
+    const written = storage.log.filter(([op]) => op === "set").map(([, , value]) => value);
+    assert.ok(written.every((value) => !value.includes(".")), "no JWT ever written");
     assert.equal(await client.logout(), true);
-    await client.restore(); // no cookie any more: ends signed out
-    assert.equal(client.getState().status, "signed_out");
+    assert.deepEqual([...storage.data], []);
+  });
 
-    const fresh = createAuthClient({ refreshStorage: "httponly_cookie", fetch: server.fetch, locks: null, BroadcastChannel: null });
-    await fresh.restore();
+  test("without any web storage (the global throws) it still works, asking the server on restore", async () => {
+    const server = fakeServer({ mode: "httponly_cookie" });
+    server.issue();
+    const fresh = createAuthClient({ refreshStorage: "httponly_cookie", baseUrl: API, fetch: server.fetch, getCookie: () => server.csrf, locks: null, BroadcastChannel: null });
+    assert.equal((await fresh.restore()).status, "signed_in");
     fresh.dispose();
   });
 
@@ -83,12 +78,23 @@ describe("httponly_cookie mode", () => {
     assert.equal(call.headers.get("Authorization"), `Bearer ${token}`);
     assert.equal(call.headers.get("X-CSRFToken"), "csrf-value");
     assert.deepEqual(call.json, {});
-    assert.deepEqual(client.getState(), { status: "signed_out", expiresAt: null, refreshCount: 0, reason: "logout" });
+    assert.deepEqual(client.getState(), { status: "signed_out", expiresAt: null, refreshCount: 0, user: null, reason: "logout" });
   });
 
-  test("restore() with no cookie simply ends signed out", async () => {
+  test("restore() on a first visit makes no request and tells no one", async () => {
     const server = fakeServer({ mode: "httponly_cookie" });
+    const events = [];
     const client = makeClient({ server, clock: fakeClock() });
+    client.subscribe((state, event) => events.push(event));
+    const state = await client.restore();
+    assert.deepEqual(state, { status: "signed_out", expiresAt: null, refreshCount: 0, user: null });
+    assert.equal(server.calls.length, 0);
+    assert.deepEqual(events, []);
+  });
+
+  test("restore() with the note but no cookie any more ends signed out with the server's reason", async () => {
+    const server = fakeServer({ mode: "httponly_cookie" });
+    const client = makeClient({ server, clock: fakeClock(), storage: memoryStorage({ [MARKER]: "1" }) });
     const state = await client.restore();
     assert.equal(state.status, "signed_out");
     assert.equal(state.reason, "refresh_token_missing");
@@ -174,13 +180,52 @@ describe("logout", () => {
     assert.deepEqual(server.callsTo("/api/auth/logout/")[0].json, { refresh: "refresh-2" });
   });
 
-  test("signs out and forgets the token even when the server cannot be reached", async () => {
+  test("signs out, and keeps the token only for the logout still owed, when the server cannot be reached", async () => {
     const storage = memoryStorage();
     const { server, client } = await signedIn({ mode: "local_storage" }, { storage });
     server.override.set("/api/auth/logout/", () => Promise.reject(new TypeError("offline")));
     assert.equal(await client.logout(), false);
     assert.equal(client.getState().status, "signed_out");
-    assert.equal(storage.data.has(KEY), false);
+    assert.equal(storage.data.has(KEY), false, "nothing signs in with it");
+    assert.deepEqual(JSON.parse(storage.data.get(PENDING)), { reason: "logout", refresh: "refresh-1" });
+  });
+
+  for (const mode of ["httponly_cookie", "local_storage"]) {
+    test(`${mode}: a logout the server never heard of is finished by the next restore(), which signs nobody in`, async () => {
+      const storage = memoryStorage();
+      const { server, client } = await signedIn({ mode }, { storage });
+      server.override.set("/api/auth/logout/", () => json(503, { detail: "Down", code: "service_unavailable" }));
+      assert.equal(await client.logout(), false);
+      client.dispose();
+      server.override.delete("/api/auth/logout/");
+
+      const reloaded = makeClient({ server, clock: fakeClock(), storage });
+      const events = [];
+      reloaded.subscribe((state, event) => events.push(event.type));
+      const state = await reloaded.restore();
+      assert.equal(state.status, "signed_out");
+      assert.equal(state.reason, "logout");
+      assert.deepEqual(events, ["signed_out"], "never signed in on the way");
+      assert.deepEqual(server.calls.slice(-2).map((call) => call.path), ["/api/token/refresh/", "/api/auth/logout/"]);
+      assert.equal(server.callsTo("/api/auth/logout/").at(-1).init.headers.get("Authorization")?.startsWith("Bearer "), true);
+      assert.equal(server.access, null, "the server ended the session");
+      assert.deepEqual([...storage.data], [], "nothing left to retry, nothing to sign in with");
+      assert.equal((await makeClient({ server, clock: fakeClock(), storage }).restore()).status, "signed_out");
+      assert.equal(server.calls.length, 4, "sign-in, failed logout, refresh, logout; the next load asks nothing");
+    });
+  }
+
+  test("a logout still owed stays owed while the server cannot be reached, and a sign-in forgets it", async () => {
+    const storage = memoryStorage();
+    const { server, client } = await signedIn({ mode: "httponly_cookie" }, { storage });
+    server.override.set("/api/auth/logout/", () => Promise.reject(new TypeError("offline")));
+    await client.logout();
+    server.override.set("/api/token/refresh/", () => Promise.reject(new TypeError("offline")));
+    const reloaded = makeClient({ server, clock: fakeClock(), storage });
+    assert.equal((await reloaded.restore()).status, "signed_out");
+    assert.ok(storage.data.has(PENDING));
+    await reloaded.login({ username: "demo", password: "secret" });
+    assert.equal(storage.data.has(PENDING), false);
   });
 
   test("logoutAll() posts to logout-all with the same credentials", async () => {

@@ -1,14 +1,16 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 
-import { fakeBroadcastHub, fakeClock, fakeLocks, fakeServer, gate, json, makeClient, memoryStorage, settle } from "./fakes.js";
+import { API, fakeBroadcastHub, fakeClock, fakeLocks, fakeServer, gate, json, makeClient, memoryStorage, settle } from "./fakes.js";
 
-/** Tabs of one browser: one clock, server, channel hub and lock manager (and, in local_storage mode, one storage). */
+const CHANNEL = `auth@${API}`;
+
+/** Tabs of one browser: one clock, server, channel hub, lock manager and storage. */
 function browser({ mode = "httponly_cookie", locks = fakeLocks() } = {}) {
   const clock = fakeClock();
   const server = fakeServer({ mode });
   const hub = fakeBroadcastHub();
-  const storage = mode === "local_storage" ? memoryStorage() : undefined;
+  const storage = memoryStorage();
   const openTab = (options = {}) => {
     const client = makeClient({ server, clock, locks, BroadcastChannel: hub.BroadcastChannel, storage, ...options });
     const states = [];
@@ -71,7 +73,7 @@ describe("tabs of one browser", () => {
     const { server, a, b } = await twoSignedInTabs();
     assert.equal(await a.logout(), true);
     await settle();
-    assert.deepEqual(b.getState(), { status: "signed_out", expiresAt: null, refreshCount: 0, reason: "other_tab" });
+    assert.deepEqual(b.getState(), { status: "signed_out", expiresAt: null, refreshCount: 0, user: null, reason: "logout" });
     assert.equal(server.callsTo("/api/auth/logout/").length, 1);
   });
 
@@ -93,15 +95,16 @@ describe("tabs of one browser", () => {
       await held.promise;
       return json(200, server.issue());
     });
-    clock.jump(250_000);
+    clock.jump(280_000); // past the point where a request waits for the refresh
     const request = b.apiFetch("/api/me/");
     await settle();
 
-    other.post({ type: "signed_out", reason: "logout" }); // the user logged out in another tab
+    other.post({ type: "signed_out", sid: "family-1", reason: "logout" }); // the user logged out in another tab
     await settle();
-    assert.equal(b.getState().reason, "other_tab");
+    assert.equal(b.getState().reason, "logout");
     held.open();
-    assert.equal((await request).status, 401, "sent without a token, since there is no session");
+    await assert.rejects(request, (error) => error.code === "logout" && !error.transient, "the session it waited for ended");
+    assert.equal(server.callsTo("/api/me/").length, 0);
     assert.equal(b.getState().status, "signed_out", "the late answer did not sign this tab back in");
     assert.ok(!other.received.some((message) => message.type === "tokens"), "nor any other tab");
   });
@@ -118,8 +121,9 @@ describe("a new tab", () => {
   });
 
   test("refreshes under the lock when no tab answers in time", async () => {
-    const { clock, server, openTab, locks } = browser();
+    const { clock, server, storage, openTab, locks } = browser();
     server.issue(); // a session exists (the cookie is there), but no tab is open
+    storage.setItem(`${CHANNEL}.session`, "1");
     const tab = openTab();
     const restoring = tab.restore();
     await settle();
@@ -131,8 +135,9 @@ describe("a new tab", () => {
   });
 
   test("requests made during restore() wait for it", async () => {
-    const { clock, server, openTab } = browser();
+    const { clock, server, storage, openTab } = browser();
     server.issue();
+    storage.setItem(`${CHANNEL}.session`, "1");
     const tab = openTab();
     tab.restore();
     const request = tab.apiFetch("/api/me/");
@@ -147,9 +152,9 @@ describe("the channel protocol", () => {
     const { clock, server, hub, openTab } = browser();
     const tab = openTab();
     await tab.login({ username: "demo", password: "secret" });
-    listenIn(hub).post({ type: "refreshing" }); // ...and that tab was closed
+    listenIn(hub).post({ type: "refreshing", sid: "family-1" }); // ...and that tab was closed
     await settle();
-    clock.jump(250_000);
+    clock.jump(280_000); // past the point where a request waits for the refresh
     const request = tab.apiFetch("/api/me/");
     await settle();
     assert.equal(server.callsTo("/api/token/refresh/").length, 0, "waiting for the announced outcome");
@@ -162,7 +167,7 @@ describe("the channel protocol", () => {
     const { clock, server, a, b } = await twoSignedInTabs({ locks: null });
     const held = gate();
     server.refreshGate = held.promise;
-    await clock.advance(240_000);
+    await clock.advance(241_000); // the lease takes a few random milliseconds
     held.open();
     await settle();
     assert.equal(server.callsTo("/api/token/refresh/").length, 1);
@@ -179,6 +184,7 @@ describe("the channel protocol", () => {
 
   test("local_storage mode: the rotated refresh token is broadcast and stored by the other tab", async () => {
     const world = browser({ mode: "local_storage" });
+    // Two storages, as two tabs whose writes have not reached each other yet.
     const storageA = memoryStorage();
     const storageB = memoryStorage();
     const a = world.openTab({ storage: storageA });
@@ -186,22 +192,116 @@ describe("the channel protocol", () => {
     await a.login({ username: "demo", password: "secret" });
     await world.clock.advance(240_000);
     assert.equal(world.server.callsTo("/api/token/refresh/").length, 1);
-    assert.equal(storageB.data.get("auth.refresh"), world.server.refresh);
+    assert.equal(storageB.data.get(`${CHANNEL}.refresh`), world.server.refresh);
     assert.equal(b.getState().status, "signed_in");
   });
 
   test("stale tokens from another tab are ignored", async () => {
     const { clock, hub, a } = await twoSignedInTabs();
     const before = a.getState();
-    listenIn(hub).post({ type: "tokens", access: "old", receivedAt: clock.now() - 1, lifetimeMs: 300_000, refreshCount: 0 });
+    listenIn(hub).post({ type: "tokens", sid: "family-1", access: "old", receivedAt: clock.now() - 1, lifetimeMs: 300_000, refreshCount: 0 });
     await settle();
-    assert.deepEqual(a.getState(), before);
+    assert.equal(a.getState(), before);
+  });
+
+  test("every message names its session; a message that names none is dropped", async () => {
+    const { clock, hub, a, b } = await twoSignedInTabs();
+    await clock.advance(240_000);
+    const sent = hub.log.filter((message) => message.type !== "token_request");
+    assert.ok(sent.length >= 3);
+    assert.ok(sent.every((message) => message.sid === "family-1"), JSON.stringify(sent.map((m) => m.type)));
+    listenIn(hub).post({ type: "signed_out", reason: "logout" });
+    await settle();
+    assert.equal(b.getState().status, "signed_in");
+    assert.equal(a.getState().status, "signed_in");
+  });
+
+  test("tokens of a session that ended never sign a tab back in", async () => {
+    const { clock, hub, a, b } = await twoSignedInTabs();
+    const late = { ...hub.log.find((message) => message.type === "tokens"), receivedAt: clock.now() + 1 };
+    await a.logout();
+    await settle();
+    listenIn(hub).post(late); // a refresh answer of the old session, arriving late
+    await settle();
+    assert.equal(a.getState().status, "signed_out");
+    assert.equal(b.getState().status, "signed_out");
+  });
+
+  test("a sign-in in another tab replaces the session; the old session's late news is ignored", async () => {
+    const { clock, hub, server, a, b } = await twoSignedInTabs();
+    const old = { ...hub.log.find((message) => message.type === "tokens"), receivedAt: clock.now() + 5 };
+    await b.login({ username: "demo", password: "secret" });
+    await settle();
+    assert.equal(a.getState().user.fam, "family-2");
+    listenIn(hub).post(old);
+    await settle();
+    assert.equal(a.getState().user.fam, "family-2");
+    assert.equal((await a.apiFetch("/api/me/")).status, 200);
+    assert.equal(server.callsTo("/api/token/refresh/").length, 0);
+  });
+
+  test("clients for two APIs on one page share no channel, lock or storage name", async () => {
+    const { clock, server, hub, storage, openTab } = browser();
+    const first = openTab();
+    const other = openTab({ baseUrl: "http://other-api.test" });
+    await first.login({ username: "demo", password: "secret" });
+    await settle();
+    assert.equal(other.getState().status, "signed_out");
+    assert.deepEqual([...new Set(hub.log.map(() => CHANNEL))], [CHANNEL]);
+    assert.deepEqual([...storage.data.keys()], [`${CHANNEL}.session`]);
+    assert.equal((await other.restore()).status, "signed_out");
+    assert.equal(server.calls.length, 1, "the other client asked nothing: it has no session");
+    await clock.advance(1);
+  });
+});
+
+describe("without Web Locks (a page on a non-secure origin)", () => {
+  test("three tabs over four expiries: one refresh per expiry, nobody signed out", async () => {
+    const world = browser({ mode: "local_storage", locks: null });
+    const tabs = [0.9, 0.1, 0.5].map((share) => world.openTab({ random: () => share }));
+    await tabs[0].login({ username: "demo", password: "secret" });
+    await settle();
+    for (let expiry = 1; expiry <= 4; expiry += 1) {
+      await world.clock.advance(250_000);
+      await Promise.all(tabs.map((tab) => tab.apiFetch("/api/me/")));
+      assert.equal(world.server.callsTo("/api/token/refresh/").length, expiry);
+    }
+    for (const tab of tabs) {
+      assert.equal(tab.getState().status, "signed_in");
+      assert.equal(tab.getState().refreshCount, 4);
+    }
+  });
+
+  test("tabs whose timers fire at the same moment still refresh once: the lease decides", async () => {
+    const world = browser({ locks: null });
+    const same = () => 0; // the worst case: no jitter tells them apart
+    const tabs = [world.openTab({ random: same }), world.openTab({ random: same }), world.openTab({ random: same })];
+    await tabs[0].login({ username: "demo", password: "secret" });
+    await settle();
+    const held = gate();
+    world.server.refreshGate = held.promise;
+    await world.clock.advance(240_000);
+    held.open();
+    await world.clock.advance(1_000);
+    assert.equal(world.server.callsTo("/api/token/refresh/").length, 1);
+    assert.ok(tabs.every((tab) => tab.getState().refreshCount === 1));
+  });
+
+  test("a tab that died holding the lease holds up the others only until it lapses", async () => {
+    const world = browser({ locks: null });
+    const tab = world.openTab();
+    await tab.login({ username: "demo", password: "secret" });
+    world.storage.setItem(`${CHANNEL}.lease`, JSON.stringify({ owner: "a closed tab", until: world.clock.now() + 250_000 }));
+    await world.clock.advance(249_000);
+    assert.equal(world.server.callsTo("/api/token/refresh/").length, 0);
+    await world.clock.advance(2_000);
+    assert.equal(world.server.callsTo("/api/token/refresh/").length, 1);
   });
 });
 
 /** A bare channel endpoint in the hub: posts as another tab and records what it hears. */
 function listenIn(hub) {
-  const channel = new hub.BroadcastChannel("auth");
+  const channel = new hub.BroadcastChannel(CHANNEL);
   const received = [];
   channel.addEventListener("message", (event) => received.push(event.data));
   return { received, post: (message) => channel.postMessage(message) };

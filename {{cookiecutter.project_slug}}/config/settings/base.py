@@ -130,6 +130,12 @@ def redis_caches(url: str, key_prefix: str = "") -> dict:
         "BACKEND": "{{ cookiecutter.project_slug }}.core.cache.RedisCache",
         "LOCATION": url,
         "KEY_PREFIX": key_prefix,
+        # Short, so a Redis that stops answering costs a request half a second, not a hang:
+        # the project then answers from the database (docs/deploying.md).
+        "OPTIONS": {
+            "socket_connect_timeout": env.float("REDIS_CONNECT_TIMEOUT", default=0.5),
+            "socket_timeout": env.float("REDIS_SOCKET_TIMEOUT", default=0.5),
+        },
     }
     return {"default": default, "revocations": {**default, "KEY_PREFIX": f"revocations:{key_prefix}"}}
 
@@ -250,8 +256,6 @@ SIMPLE_JWT = {
 }
 
 # --- Sessions built on the tokens (this project's additions) ------------------------
-# Where the browser keeps the refresh token: "httponly_cookie" or "local_storage".
-JWT_REFRESH_STORAGE = "{{ cookiecutter.refresh_token_storage }}"
 # User fields copied into both tokens, refreshed from the user on every refresh.
 JWT_CUSTOM_CLAIMS = {{ cookiecutter.custom_claims.split(",") | map("trim") | select | list | tojson }}
 # A rotated token may be spent again within this many seconds (second tab, retry).

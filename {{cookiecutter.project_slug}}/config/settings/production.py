@@ -12,7 +12,7 @@ from {{ cookiecutter.project_slug }}.authentication.keys import KeyPairError, ch
 
 {% endif -%}
 from .base import *  # noqa: F403
-from .base import SIMPLE_JWT, env
+from .base import SIMPLE_JWT, SPECTACULAR_SETTINGS, env
 from .checks import (
     check_choice,
     check_rate,
@@ -76,6 +76,11 @@ SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=60 * 60 * 24
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
 SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
+
+# --- Swagger UI ----------------------------------------------------------------------
+# Kept across reloads, the access token would sit in the browser's localStorage, where any
+# script on the page can read it; in production Swagger UI forgets it with the page.
+SPECTACULAR_SETTINGS["SWAGGER_UI_SETTINGS"]["persistAuthorization"] = False
 
 # --- Static files -------------------------------------------------------------------
 # https://whitenoise.readthedocs.io/en/stable/django.html

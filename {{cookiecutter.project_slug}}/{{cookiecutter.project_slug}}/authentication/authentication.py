@@ -14,7 +14,7 @@ from .exceptions import TokenRefused
 from .policy import session_policy
 from .serializers import MAX_TOKEN_LENGTH
 from .sessions import ensure_access_token_usable
-from .tokens import AccessToken, family_of, typed_user_id
+from .tokens import AccessToken, decode_token, family_of, typed_user_id
 
 
 class ClaimsUser(TokenUser):
@@ -37,10 +37,7 @@ class ClaimsUser(TokenUser):
 def verified_access_token(raw_token: bytes) -> AccessToken:
     """Return the access token, its signature and claims checked; cached, since a client
     sends the same token with every request until it is refreshed. Refusals are not cached."""
-    try:
-        return AccessToken(raw_token)
-    except TokenError as error:
-        raise TokenRefused(str(error)) from error
+    return decode_token(AccessToken, raw_token)
 
 
 @receiver(setting_changed)

@@ -1,7 +1,8 @@
 """Per-token records in simplejwt's blacklist app: issued (outstanding) and spent (blacklisted).
 
-What the session layer calls on every sign-in, refresh or logout is a no-op without the
-blacklist app; spending is asked for only when the policy spends tokens on rotation.
+Only in projects generated with the blacklist (token_blacklist); the session layer calls
+these on sign-in, refresh and logout, and spends tokens only when rotation does.
+https://django-rest-framework-simplejwt.readthedocs.io/en/latest/blacklist_app.html
 """
 
 import hashlib
@@ -10,7 +11,6 @@ from django.db import IntegrityError
 from django.utils import timezone
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
-from .policy import session_policy
 from .tokens import RefreshToken
 
 
@@ -18,7 +18,7 @@ class AlreadySpent(Exception):
     """The refresh token had already been spent (blacklisted) by an earlier request."""
 
 
-# Marks a stored digest, so migrations/0002 can tell the rows it has digested from older ones.
+# Marks a stored digest, so migrations/0003 can tell the rows it has digested from older ones.
 DIGEST_PREFIX = "sha256:"
 
 
@@ -33,14 +33,13 @@ def token_digest(encoded: str) -> str:
 
 def record_issued(token: RefreshToken, encoded: str, user_id) -> None:
     """Record a newly issued refresh token as outstanding (its digest, not the token)."""
-    if session_policy().blacklist:
-        OutstandingToken.objects.create(
-            user_id=user_id,
-            jti=token.jti,
-            token=token_digest(encoded),
-            created_at=timezone.now(),
-            expires_at=token.expires_at,
-        )
+    OutstandingToken.objects.create(
+        user_id=user_id,
+        jti=token.jti,
+        token=token_digest(encoded),
+        created_at=timezone.now(),
+        expires_at=token.expires_at,
+    )
 
 
 def recorded_id(token: RefreshToken) -> int | None:
@@ -67,8 +66,6 @@ def spend(token: RefreshToken, encoded: str, outstanding_id: int | None) -> None
 
 def blacklist_jti(jti: str) -> None:
     """Blacklist the recorded token with this id if it is not already (logout); idempotent."""
-    if not session_policy().blacklist:
-        return
     outstanding = OutstandingToken.objects.filter(jti=jti).values_list("pk", flat=True).first()
     if outstanding is not None:
         BlacklistedToken.objects.get_or_create(token_id=outstanding)
@@ -76,6 +73,4 @@ def blacklist_jti(jti: str) -> None:
 
 def is_blacklisted(token: RefreshToken) -> bool:
     """Return whether this token has been blacklisted."""
-    if not session_policy().blacklist:
-        return False
     return BlacklistedToken.objects.filter(token__jti=token.jti).exists()

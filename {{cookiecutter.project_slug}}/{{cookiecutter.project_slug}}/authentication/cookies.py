@@ -4,9 +4,10 @@ https://developer.mozilla.org/en-US/docs/Web/HTTP/Cookies#restrict_access_to_coo
 """
 
 from django.conf import settings
-from django.middleware.csrf import CsrfViewMiddleware, get_token
+from django.middleware.csrf import get_token
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -14,7 +15,7 @@ from rest_framework.views import APIView
 
 from .exceptions import RefreshCookieDuplicated, RefreshTokenMissing, TokenRefused
 from .serializers import EMPTY_BODY_REQUEST, MAX_TOKEN_LENGTH, TokenResponseSerializer, validate_empty_body
-from .transport import access_token_family
+from .tokens import family_of
 
 COOKIE_NAME = "refresh_token"
 # Without the prefix (plain http, in development) only the refresh endpoint is sent the cookie.
@@ -66,22 +67,17 @@ def csrf_token(request) -> str:
     return get_token(request)
 
 
-class CsrfCheck(CsrfViewMiddleware):
-    def _reject(self, request, reason):
-        return reason
-
-
 def enforce_csrf(request) -> None:
-    """Refuse the request unless it echoes the csrftoken cookie in X-CSRFToken (403 JSON).
+    """Refuse the request unless it echoes the csrftoken cookie in X-CSRFToken (403 `csrf_failed`).
 
     A cookie is sent with cross-site requests too; the CSRF token proves the page that
-    asks is ours. The same check Django's middleware makes for form posts.
+    asks is ours. DRF's own check, the one its SessionAuthentication makes, given the code
+    the client switches on. https://www.django-rest-framework.org/topics/ajax-csrf-cors/
     """
-    check = CsrfCheck(lambda req: None)
-    check.process_request(request)
-    reason = check.process_view(request, None, (), {})
-    if reason:
-        raise PermissionDenied(f"CSRF failed: {reason}", code="csrf_failed")
+    try:
+        SessionAuthentication().enforce_csrf(request)
+    except PermissionDenied as refused:
+        raise PermissionDenied(str(refused.detail), code="csrf_failed") from refused
 
 
 # Marked optional so Swagger UI does not ask for it: on this site it adds the header itself
@@ -132,6 +128,7 @@ class CsrfTokenView(APIView):
 class CookieTransport:
     """httponly_cookie mode: the refresh token travels in an HttpOnly, SameSite cookie."""
 
+    storage = "httponly_cookie"
     # How the OpenAPI schema describes what the refresh and logout requests carry: `{}` or nothing.
     request_schema = EMPTY_BODY_REQUEST
     response_schema = CookieTokenResponseSerializer
@@ -177,4 +174,4 @@ class CookieTransport:
         """
         enforce_csrf(request)
         validate_empty_body(request)
-        return access_token_family(request)
+        return family_of(request.auth)  # the access token that authenticated this request

@@ -35,7 +35,11 @@ class TokenFamily(models.Model):
     class Meta:
         verbose_name = "session"
         verbose_name_plural = "sessions"
-        indexes = [models.Index(fields=["user", "revoked_at"])]
+        indexes = [
+            models.Index(fields=["user", "revoked_at"]),
+            # Refilling the revocation cache reads the sessions revoked in the last minutes.
+            models.Index(fields=["revoked_at"], name="tokenfamily_revoked_at"),
+        ]
 
     def __str__(self) -> str:
         return f"Session {self.pk} of user {self.user_id}"

@@ -4,13 +4,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 from functools import cache
 
-from django.apps import apps
 from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from rest_framework_simplejwt import settings as simplejwt_settings
-
-BLACKLIST_APP = "rest_framework_simplejwt.token_blacklist"
 
 
 @dataclass(frozen=True)
@@ -21,7 +18,6 @@ class SessionPolicy:
     refresh_lifetime: timedelta
     leeway: timedelta
     rotate: bool
-    blacklist: bool
     spend_on_rotation: bool
     grace: timedelta
     reuse_detection: bool
@@ -41,14 +37,13 @@ def session_policy() -> SessionPolicy:
     """Return the policy for the current settings (cached; tests that override settings reset it)."""
     # Read through the module: simplejwt rebinds api_settings when settings change.
     api_settings = simplejwt_settings.api_settings
-    blacklist = apps.is_installed(BLACKLIST_APP)
     return SessionPolicy(
         access_lifetime=api_settings.ACCESS_TOKEN_LIFETIME,
         refresh_lifetime=api_settings.REFRESH_TOKEN_LIFETIME,
         leeway=timedelta(seconds=api_settings.LEEWAY),
         rotate=api_settings.ROTATE_REFRESH_TOKENS,
-        blacklist=blacklist,
-        spend_on_rotation=blacklist and api_settings.BLACKLIST_AFTER_ROTATION,
+        # Never on without the blacklist (generation refuses it): the blacklist records spent tokens.
+        spend_on_rotation=api_settings.BLACKLIST_AFTER_ROTATION,
         grace=timedelta(seconds=settings.JWT_ROTATION_GRACE_SECONDS),
         reuse_detection=settings.JWT_REUSE_DETECTION,
         max_session=settings.JWT_MAX_SESSION,

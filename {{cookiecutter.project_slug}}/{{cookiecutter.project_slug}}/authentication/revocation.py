@@ -10,26 +10,46 @@ process that handled it).
 They live in a cache of their own, settings.CACHES["revocations"]: in a shared one, a
 flood of other keys (throttle counts, one per client IP) would make it cull them, and a
 logged-out access token would work again.
+
+The database stays the truth (TokenFamily.revoked_at); the cache only answers faster.
+A cache that lost its data (a restart without persistence, a failover, FLUSHDB) is told
+apart from one that holds every revocation by FILLED_KEY, written only after a refill from
+the database: while it is missing, a miss is asked of the database and one process refills
+the cache. A cache that cannot be reached is done without: lookups ask the database, and
+revocations are in the database already; when it is back, it is refilled.
 """
 
+import itertools
 import threading
 import time
 import uuid
-from collections.abc import Iterable, Iterator
-from itertools import islice
+from collections.abc import Iterable
+from datetime import timedelta
 
 from django.core.cache import caches
+from django.utils import timezone
 
+from {{ cookiecutter.project_slug }}.core.cache import CACHE_ERRORS, CacheOutage
+
+from .models import TokenFamily
 from .policy import session_policy
 
 KEY_PREFIX = "jwt:revoked-family:"
 # Rewritten with a new random value on every revocation, so any change is seen.
 MARKER_KEY = "jwt:revocations-marker"
+# Present while the cache holds every revocation the database has; never written by a
+# revocation alone, so a cache emptied since is noticed. It expires, so a revocation that
+# could not reach the cache (say, Redis cut off from one process) reaches it within this time.
+FILLED_KEY = "jwt:revocations-filled"
+REFILL_EVERY = timedelta(seconds=60)
+# One process refills at a time; the others ask the database meanwhile.
+REFILL_LOCK_KEY = "jwt:revocations-refilling"
+REFILL_LOCK_SECONDS = 60
+WRITE_BATCH = 1000
 MAX_REMEMBERED = 100_000
-# Revocations written to the cache per set_many: one Redis pipeline or one batch, never
-# a quarter of a million keys in one.
-CHUNK_SIZE = 1000
 CACHE_ALIAS = "revocations"
+
+outage = CacheOutage(CACHE_ALIAS)
 
 
 class OpenFamilies:
@@ -55,11 +75,16 @@ class OpenFamilies:
         self.generation += 1
 
     def sync_if_due(self, every_seconds: float) -> None:
-        """Re-read the marker if it is due; forget everything if it changed."""
+        """Re-read the marker if it is due; forget everything if it changed (or cannot be read)."""
         now = time.monotonic()
         if now - self.synced_at < every_seconds:
             return
-        marker = caches[CACHE_ALIAS].get(MARKER_KEY)
+        try:
+            marker = caches[CACHE_ALIAS].get(MARKER_KEY)
+        except CACHE_ERRORS as error:
+            outage.failed(error)
+            self.forget()
+            return
         with self.lock:
             if marker != self.marker or len(self.family_ids) > MAX_REMEMBERED:
                 self.clear()
@@ -80,33 +105,97 @@ def key(family_id: str) -> str:
     return f"{KEY_PREFIX}{family_id}"
 
 
-def chunks(items: Iterable, size: int) -> Iterator[list]:
-    """Yield the items in lists of at most `size` (itertools.batched, from Python 3.12)."""
-    iterator = iter(items)
-    while chunk := list(islice(iterator, size)):
-        yield chunk
-
-
 def revoke_families(family_ids: Iterable[str]) -> None:
-    """Make the access tokens of these families fail from now on; any number of them, a chunk at a time."""
+    """Make the access tokens of these families fail from now on; the database already says they are revoked."""
     ttl = session_policy().revocation_ttl.total_seconds()
-    store = caches[CACHE_ALIAS]
-    for chunk in chunks(family_ids, CHUNK_SIZE):
-        store.set_many({key(family_id): 1 for family_id in chunk}, timeout=ttl)
-    store.set(MARKER_KEY, uuid.uuid4().hex, timeout=None)
+    if not outage.skip():
+        try:
+            write_revocations(family_ids, ttl)
+            caches[CACHE_ALIAS].set(MARKER_KEY, uuid.uuid4().hex, timeout=None)
+            notice_if_back()
+        except CACHE_ERRORS as error:
+            outage.failed(error)  # the refill brings them once the cache is back
     open_families.forget()
+
+
+def write_revocations(family_ids: Iterable[str], ttl: float) -> None:
+    """Write revocation keys in batches, so ending a million sessions is not one huge command."""
+    store = caches[CACHE_ALIAS]
+    ids = iter(family_ids)
+    while batch := list(itertools.islice(ids, WRITE_BATCH)):
+        store.set_many({key(str(family_id)): 1 for family_id in batch}, timeout=ttl)
 
 
 def is_family_revoked(family_id: str) -> bool:
     """Return whether this family's access tokens have been revoked."""
     sync_seconds = session_policy().revocation_sync_seconds
+    if outage.skip():
+        return revoked_in_database(family_id)
     if not sync_seconds:
-        return caches[CACHE_ALIAS].get(key(family_id)) is not None
+        return look_up(family_id)
     open_families.sync_if_due(sync_seconds)
     if family_id in open_families.family_ids:
         return False
     generation = open_families.generation
-    revoked = caches[CACHE_ALIAS].get(key(family_id)) is not None
-    if not revoked:
+    revoked = look_up(family_id)
+    if not revoked and not outage.skip():
         open_families.remember(family_id, generation)
     return revoked
+
+
+def look_up(family_id: str) -> bool:
+    """Ask the cache, or the database when the cache cannot answer for it (lost data, unreachable)."""
+    try:
+        found = caches[CACHE_ALIAS].get_many([key(family_id), FILLED_KEY])
+    except CACHE_ERRORS as error:
+        outage.failed(error)
+        return revoked_in_database(family_id)
+    if notice_if_back():
+        return revoked_in_database(family_id)
+    if key(family_id) in found:
+        return True
+    if FILLED_KEY in found:
+        return False
+    refill_unless_under_way()
+    return revoked_in_database(family_id)
+
+
+def revoked_in_database(family_id: str) -> bool:
+    """Return what the database says: one primary-key lookup."""
+    return TokenFamily.objects.filter(pk=family_id, revoked_at__isnull=False).exists()
+
+
+def notice_if_back() -> bool:
+    """If the cache was unreachable until now, mark it unfilled (it missed revocations); return whether it was."""
+    if not outage.succeeded():
+        return False
+    try:
+        caches[CACHE_ALIAS].delete(FILLED_KEY)
+        caches[CACHE_ALIAS].set(MARKER_KEY, uuid.uuid4().hex, timeout=None)
+    except CACHE_ERRORS as error:
+        outage.failed(error)
+    return True
+
+
+def refill_unless_under_way() -> None:
+    """Refill the cache from the database, unless another process is doing it."""
+    store = caches[CACHE_ALIAS]
+    try:
+        if not store.add(REFILL_LOCK_KEY, 1, timeout=REFILL_LOCK_SECONDS):
+            return
+        try:
+            refill()
+        finally:
+            store.delete(REFILL_LOCK_KEY)
+    except CACHE_ERRORS as error:
+        outage.failed(error)
+
+
+def refill() -> None:
+    """Write every revocation whose access tokens may still live, then mark the cache filled."""
+    ttl = session_policy().revocation_ttl
+    recent = TokenFamily.objects.filter(revoked_at__gte=timezone.now() - ttl)
+    write_revocations(recent.values_list("pk", flat=True).iterator(chunk_size=WRITE_BATCH), ttl.total_seconds())
+    store = caches[CACHE_ALIAS]
+    store.set(FILLED_KEY, 1, timeout=REFILL_EVERY.total_seconds())
+    store.set(MARKER_KEY, uuid.uuid4().hex, timeout=None)

@@ -1,8 +1,8 @@
 """Sign-in sessions: start one, refresh it (rotating atomically), end one or all of them.
 
 A session is a TokenFamily row plus the tokens issued from it. Views and serializers call
-only these functions; the rules (rotation, grace window, reuse detection, absolute
-lifetime, revocation) live here.
+only these functions; the rules (rotation, absolute lifetime, revocation and, with the
+blacklist, spending rotated tokens, the grace window and reuse detection) live here.
 """
 
 import math
@@ -14,16 +14,20 @@ from functools import cached_property
 
 from django.db import transaction
 from django.utils import timezone
-from rest_framework_simplejwt.exceptions import TokenError
-
+{% if cookiecutter.token_blacklist == "yes" %}
 from . import blacklist, revocation
-from .exceptions import SessionExpired, SessionRevoked, TokenBlacklisted, TokenRefused, TokenReused, UserInactive
+from .exceptions import SessionExpired, SessionRevoked, TokenBlacklisted, TokenReused, UserInactive
+{%- else %}
+from . import revocation
+from .exceptions import SessionExpired, SessionRevoked, UserInactive
+{%- endif %}
 from .models import TokenFamily
 from .policy import session_policy
 from .tokens import (
     AccessToken,
     RefreshToken,
     cap_expiry,
+    decode_token,
     family_of,
     is_canonical_uuid,
     typed_user_id,
@@ -57,14 +61,6 @@ class IssuedTokens:
         return max(0, math.floor(self.access["exp"] - time.time()))
 
 
-def decode_refresh_token(raw: str) -> RefreshToken:
-    """Return the verified refresh token, or raise TokenRefused (bad, expired, wrong type)."""
-    try:
-        return RefreshToken(raw)
-    except TokenError as error:
-        raise TokenRefused(str(error)) from error
-
-
 def start_session(user) -> IssuedTokens:
     """Open a new session family for a user who has just signed in."""
     policy = session_policy()
@@ -74,9 +70,13 @@ def start_session(user) -> IssuedTokens:
     refresh = RefreshToken.for_session(user, family.pk, not_after=expires_at)
     family.last_issued_jti = refresh.jti
     issued = IssuedTokens(access=refresh.access_token(), refresh=refresh)
+{%- if cookiecutter.token_blacklist == "yes" %}
     with transaction.atomic():
         family.save(force_insert=True)
         blacklist.record_issued(issued.refresh, issued.refresh_jwt, user.pk)
+{%- else %}
+    family.save(force_insert=True)
+{%- endif %}
     return issued
 
 
@@ -121,30 +121,33 @@ def parse_family_id(value) -> uuid.UUID:
 
 
 def refresh_session(raw: str) -> IssuedTokens:
-    """Exchange a refresh token for new tokens, rotating it if the policy says so.
-
-    Everything that only reads or computes (the family, the new tokens and their
-    signatures) happens before the transaction, so the write lock (on SQLite, the
-    whole database's) is held for three statements only. What was read is checked
-    again by the writes themselves: the spend is a unique insert, and the family is
-    updated only while it is still open.
-    """
-    token = decode_refresh_token(raw)
+    """Exchange a refresh token for new tokens, rotating it if the policy says so."""
+    token = decode_token(RefreshToken, raw)
     policy = session_policy()
     if not policy.rotate:
         return reissue_access(token)
-    # Spending a token finds a blacklisted one by itself (its insert conflicts); otherwise ask.
-    family = live_family(token) if policy.spend_on_rotation else ensure_refresh_token_usable(token)
-    spent_id = blacklist.recorded_id(token) if policy.spend_on_rotation else None
+{%- if cookiecutter.token_blacklist == "yes" %}
+    if policy.spend_on_rotation:
+        return rotate_and_spend(token, raw)
+{%- endif %}
+    return rotate(token)
+
+
+def rotate(token: RefreshToken) -> IssuedTokens:
+    """Return the family's next token pair; the old refresh token stays valid until it expires.
+
+    The new tokens are signed before the write, so the write lock (on SQLite, the whole
+    database's) is held as briefly as it can be; the family is updated only while open.
+    """
+    family = ensure_refresh_token_usable(token)
     issued = next_pair(family)
-    try:
-        with transaction.atomic():
-            if policy.spend_on_rotation:
-                blacklist.spend(token, raw, spent_id)
-            blacklist.record_issued(issued.refresh, issued.refresh_jwt, family.user_id)
-            note_rotation(family, spent=token, issued=issued)
-    except blacklist.AlreadySpent:
-        return handle_replay(token)
+{%- if cookiecutter.token_blacklist == "yes" %}
+    with transaction.atomic():
+        blacklist.record_issued(issued.refresh, issued.refresh_jwt, family.user_id)
+        note_rotation(family, spent=token, issued=issued)
+{%- else %}
+    note_rotation(family, spent=token, issued=issued)
+{%- endif %}
     return issued
 
 
@@ -154,7 +157,7 @@ def note_rotation(family: TokenFamily, spent: RefreshToken, issued: "IssuedToken
         last_issued_jti=issued.refresh.jti, last_spent_jti=spent.jti, last_rotated_at=timezone.now()
     )
     if not updated:
-        raise SessionRevoked()  # rolls the spend back with it
+        raise SessionRevoked()
 
 
 def reissue_access(token: RefreshToken) -> IssuedTokens:
@@ -171,9 +174,12 @@ def access_only(family: TokenFamily, token: RefreshToken) -> IssuedTokens:
 
 
 def ensure_refresh_token_usable(token: RefreshToken) -> TokenFamily:
-    """Return the token's live family, refusing a blacklisted token whatever the rotation settings."""
+    """Return the token's live family, or raise TokenRefused if the token or its session may not be used."""
+{%- if cookiecutter.token_blacklist == "yes" %}
+    # A blacklisted token is refused whatever the rotation settings.
     if blacklist.is_blacklisted(token):
         raise TokenBlacklisted()
+{%- endif %}
     return live_family(token)
 
 
@@ -191,24 +197,28 @@ def next_pair(family: TokenFamily) -> IssuedTokens:
     return issued
 
 
-def answer_in_grace(family: TokenFamily, token: RefreshToken) -> IssuedTokens:
-    """Return a fresh access token, and no refresh token, for the token spent last replayed inside the window.
+{% if cookiecutter.token_blacklist == "yes" -%}
+def rotate_and_spend(token: RefreshToken, raw: str) -> IssuedTokens:
+    """Return the family's next token pair and spend (blacklist) the old refresh token.
 
-    A second tab or a retried request shares the newest refresh token through the cookie or
-    storage, so it needs only an access token. Handing the replay the newest refresh token
-    too would let a thief who watches for the victim's rotation ride along indefinitely;
-    this way the thief's copy dies with the window, and presenting it after that is reuse.
-    Called inside a transaction; the row lock makes a logout that revoked the family
-    since it was read win, so no token of an ended session is handed out.
+    Everything that only reads or computes (the family, the new tokens and their
+    signatures) happens before the transaction, so the write lock (on SQLite, the
+    whole database's) is held for three statements only. What was read is checked
+    again by the writes themselves: the spend is a unique insert, and the family is
+    updated only while it is still open. A token already spent is a replay.
     """
-    lock_open_family(family.pk)
-    return access_only(family, token)
-
-
-def lock_open_family(family_id) -> None:
-    """Lock the family's row until the transaction ends; raise SessionRevoked if it has ended."""
-    if not TokenFamily.objects.select_for_update().filter(pk=family_id, revoked_at__isnull=True).exists():
-        raise SessionRevoked()
+    # No blacklist lookup first: spending a blacklisted token conflicts by itself.
+    family = live_family(token)
+    spent_id = blacklist.recorded_id(token)
+    issued = next_pair(family)
+    try:
+        with transaction.atomic():
+            blacklist.spend(token, raw, spent_id)
+            blacklist.record_issued(issued.refresh, issued.refresh_jwt, family.user_id)
+            note_rotation(family, spent=token, issued=issued)
+    except blacklist.AlreadySpent:
+        return handle_replay(token)
+    return issued
 
 
 def handle_replay(token: RefreshToken) -> IssuedTokens:
@@ -234,8 +244,29 @@ def within_grace(family: TokenFamily, token: RefreshToken) -> bool:
     return timezone.now() - family.last_rotated_at < grace
 
 
+def answer_in_grace(family: TokenFamily, token: RefreshToken) -> IssuedTokens:
+    """Return a fresh access token, and no refresh token, for the token spent last replayed inside the window.
+
+    A second tab or a retried request shares the newest refresh token through the cookie or
+    storage, so it needs only an access token. Handing the replay the newest refresh token
+    too would let a thief who watches for the victim's rotation ride along indefinitely;
+    this way the thief's copy dies with the window, and presenting it after that is reuse.
+    Called inside a transaction; the row lock makes a logout that revoked the family
+    since it was read win, so no token of an ended session is handed out.
+    """
+    lock_open_family(family.pk)
+    return access_only(family, token)
+
+
+def lock_open_family(family_id) -> None:
+    """Lock the family's row until the transaction ends; raise SessionRevoked if it has ended."""
+    if not TokenFamily.objects.select_for_update().filter(pk=family_id, revoked_at__isnull=True).exists():
+        raise SessionRevoked()
+
+
+{% endif -%}
 def end_session(family_id, user_id, reason=TokenFamily.Reason.LOGOUT) -> None:
-    """End one session of this user and blacklist its newest refresh token.
+    """End one session of this user; its refresh tokens stop working with it.
 
     Scoped to the user, so nobody can end a session that is not theirs.
     """
@@ -243,7 +274,10 @@ def end_session(family_id, user_id, reason=TokenFamily.Reason.LOGOUT) -> None:
         family = TokenFamily.objects.filter(pk=parse_family_id(family_id), user_id=user_id).first()
         if family is None:
             raise SessionRevoked()
+{%- if cookiecutter.token_blacklist == "yes" %}
+        # Its newest refresh token, so the blacklist says why it is refused.
         blacklist.blacklist_jti(family.last_issued_jti)
+{%- endif %}
         end_families(TokenFamily.objects.filter(pk=family.pk), reason)
 
 
@@ -258,10 +292,10 @@ def end_families(families, reason) -> None:
     The UPDATE names them by its WHERE clause, never by a list of ids: a user with more open
     sessions than SQLite takes variables (32,766) would otherwise get a 500 from logout-all,
     and a password change would save the password and end no session. The ids the cache
-    needs are read back by the timestamp this call wrote, a chunk at a time.
+    needs are read back by the timestamp this call wrote, a batch at a time.
     """
     revoked_at = timezone.now()
     if not families.filter(revoked_at__isnull=True).update(revoked_at=revoked_at, revoked_reason=reason):
         return
     just_revoked = families.filter(revoked_at=revoked_at, revoked_reason=reason).values_list("pk", flat=True)
-    revocation.revoke_families(str(pk) for pk in just_revoked.iterator(chunk_size=revocation.CHUNK_SIZE))
+    revocation.revoke_families(str(pk) for pk in just_revoked.iterator(chunk_size=revocation.WRITE_BATCH))

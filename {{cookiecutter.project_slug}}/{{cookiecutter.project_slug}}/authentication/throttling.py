@@ -2,16 +2,30 @@
 client IP; and failed sign-ins, counted per account.
 
 https://www.django-rest-framework.org/api-guide/throttling/
+
+While the cache cannot be reached, each process counts on its own (in memory) instead of
+answering 500 or letting everything through: the limit then holds per process, so N
+processes allow up to N times the rate until the cache is back.
 """
 
 import hashlib
 import math
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import get_user_model
+from django.core.cache.backends.locmem import LocMemCache
 from django.http import HttpResponse
 from rest_framework.throttling import ScopedRateThrottle, SimpleRateThrottle
+
+from {{ cookiecutter.project_slug }}.core.cache import CACHE_ERRORS, CacheOutage
+
+outage = CacheOutage("default")
+# Where this process counts while the shared cache is down.
+local_counts = LocMemCache("throttle-fallback", {"OPTIONS": {"MAX_ENTRIES": 100_000}})
+# The admin's login form has no DRF view; it counts in the sign-in scope, per client IP.
+ADMIN_LOGIN = SimpleNamespace(throttle_scope="login")
 
 
 class AuthRateThrottle(ScopedRateThrottle):
@@ -23,18 +37,17 @@ class AuthRateThrottle(ScopedRateThrottle):
     def get_rate(self) -> str | None:
         return settings.JWT_THROTTLE_RATES.get(self.scope)
 
-
-class AdminLoginThrottle(AuthRateThrottle):
-    """Attempts through the admin's login form, counted with POST /api/token/'s (one key per
-    client IP), so the admin is no way around the sign-in limit."""
-
-    scope = "login"
-
     def allow_request(self, request, view) -> bool:
-        # ScopedRateThrottle takes its scope from a DRF view; the admin has none.
-        self.rate = self.get_rate()
-        self.num_requests, self.duration = self.parse_rate(self.rate)
-        return SimpleRateThrottle.allow_request(self, request, view)
+        """Count in the shared cache, or in this process while the shared cache is down."""
+        if not outage.skip():
+            try:
+                allowed = super().allow_request(request, view)
+                outage.succeeded()
+                return allowed
+            except CACHE_ERRORS as error:
+                outage.failed(error)
+        self.cache = local_counts
+        return super().allow_request(request, view)
 
 
 class FailedSignInLimit(SimpleRateThrottle):
@@ -60,7 +73,8 @@ class FailedSignInLimit(SimpleRateThrottle):
         if self.rate is None:
             return False
         self.now = self.timer()
-        self.history = [moment for moment in self.cache.get(self.key, []) if moment > self.now - self.duration]
+        stored = self.on_counting_cache(lambda cache: cache.get(self.key, []))
+        self.history = [moment for moment in stored if moment > self.now - self.duration]
         return len(self.history) >= self.num_requests
 
     def record_failure(self) -> None:
@@ -68,7 +82,18 @@ class FailedSignInLimit(SimpleRateThrottle):
             return
         self.is_spent()  # reads the current history
         self.history.insert(0, self.now)
-        self.cache.set(self.key, self.history, self.duration)
+        self.on_counting_cache(lambda cache: cache.set(self.key, self.history, self.duration))
+
+    def on_counting_cache(self, action):
+        """Return action(cache) on the shared cache, or on this process's counts while it is down."""
+        if not outage.skip():
+            try:
+                result = action(self.cache)
+                outage.succeeded()
+                return result
+            except CACHE_ERRORS as error:
+                outage.failed(error)
+        return action(local_counts)
 
 
 def account_ident(username: str) -> str:
@@ -88,10 +113,14 @@ def too_many_attempts(wait: float | None) -> HttpResponse:
 
 
 def throttled_admin_login(request, **kwargs):
-    """Return the admin's login view, or 429 with Retry-After once a sign-in limit is spent."""
+    """Return the admin's login view, or 429 with Retry-After once a sign-in limit is spent.
+
+    Attempts through the form count with POST /api/token/'s (one key per client IP), so the
+    admin is no way around the sign-in limit, and against the account's failed sign-ins.
+    """
     if request.method == "POST":
-        throttle = AdminLoginThrottle()
-        if not throttle.allow_request(request, None):
+        throttle = AuthRateThrottle()
+        if not throttle.allow_request(request, ADMIN_LOGIN):
             return too_many_attempts(throttle.wait())
         account = FailedSignInLimit(request.POST.get("username", ""))
         if account.is_spent():

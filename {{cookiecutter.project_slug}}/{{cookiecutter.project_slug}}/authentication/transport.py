@@ -1,57 +1,14 @@
-"""How the refresh token travels between browser and server, chosen by JWT_REFRESH_STORAGE.
+"""How the refresh token travels between browser and server: the carrier chosen at generation.
 
-One interface, two carriers: JSON bodies (local_storage mode, below) or an HttpOnly cookie
-(httponly_cookie mode, cookies.py). The views call only this interface.
+Each carrier has the same interface (read, write, clear, session_to_end, and what it adds to
+the OpenAPI schema): cookies.py in httponly_cookie mode, body.py in local_storage mode. A
+project has only its own; the views reach it through this module.
 """
+{% if cookiecutter.refresh_token_storage == "httponly_cookie" %}
+from .cookies import CookieTransport as RefreshTransport
+{%- else %}
+from .body import BodyTransport as RefreshTransport
+{%- endif %}
 
-from django.conf import settings
-
-from .exceptions import TokenNotOwned
-from .serializers import RefreshTokenSerializer, TokenResponseSerializer
-from .sessions import decode_refresh_token
-from .tokens import family_of, typed_user_id
-
-
-class BodyTransport:
-    """local_storage mode: the refresh token travels in JSON bodies, as in stock simplejwt."""
-
-    # How the OpenAPI schema describes what the refresh and logout requests carry.
-    request_schema = RefreshTokenSerializer
-    response_schema = TokenResponseSerializer
-    schema_parameters = []
-    logout_schema_parameters = []
-
-    def read(self, request) -> str:
-        """Return the refresh token sent with the request."""
-        serializer = RefreshTokenSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        return serializer.validated_data["refresh"]
-
-    def write(self, request, response, issued) -> None:
-        """Hand a newly issued refresh token (if any) to the client."""
-        if issued.refresh is not None:
-            response.data["refresh"] = issued.refresh_jwt
-
-    def clear(self, response) -> None:
-        """Nothing to clear: the client forgets its own copy."""
-
-    def session_to_end(self, request) -> str:
-        """Return the session family of the caller's refresh token that logout should end."""
-        token = decode_refresh_token(self.read(request))
-        if typed_user_id(token) != request.user.pk:
-            raise TokenNotOwned()
-        return token.family_id
-
-
-def access_token_family(request) -> str:
-    """Return the session family of the access token that authenticated this request."""
-    return family_of(request.auth)
-
-
-def refresh_transport():
-    """Return the carrier for this project's refresh-token storage mode."""
-    if settings.JWT_REFRESH_STORAGE == "httponly_cookie":
-        from .cookies import CookieTransport
-
-        return CookieTransport()
-    return BodyTransport()
+# It keeps no state, so one serves every request.
+refresh_transport = RefreshTransport()

@@ -9,11 +9,10 @@ from rest_framework import status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
-from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.settings import api_settings
 
 from . import sessions
-from .exceptions import RefreshCookieDuplicated, TokenRefused, WrongTokenType
+from .exceptions import RefreshCookieDuplicated, WrongTokenType
 from .serializers import (
     EMPTY_BODY_REQUEST,
     LoginSerializer,
@@ -21,14 +20,14 @@ from .serializers import (
     validate_empty_body,
 )
 from .throttling import AuthRateThrottle
-from .tokens import AccessToken, UntypedToken, typed_user_id
+from .tokens import AccessToken, UntypedToken, decode_token, typed_user_id
 from .transport import refresh_transport
 
 
 def token_response(request, issued: sessions.IssuedTokens) -> Response:
     """Return the access token and its lifetime; the transport adds the refresh token."""
     response = Response({"access": issued.access_jwt, "expires_in": issued.expires_in})
-    refresh_transport().write(request, response, issued)
+    refresh_transport.write(request, response, issued)
     return response
 
 
@@ -44,7 +43,7 @@ class PublicTokenView(APIView):
         return 'Bearer realm="api"'
 
 
-@extend_schema(request=LoginSerializer, responses={200: refresh_transport().response_schema})
+@extend_schema(request=LoginSerializer, responses={200: refresh_transport.response_schema})
 class ObtainTokenView(PublicTokenView):
     """POST username and password; get an access token and a refresh token."""
 
@@ -58,9 +57,9 @@ class ObtainTokenView(PublicTokenView):
 
 
 @extend_schema(
-    request=refresh_transport().request_schema,
-    parameters=refresh_transport().schema_parameters,
-    responses={200: refresh_transport().response_schema},
+    request=refresh_transport.request_schema,
+    parameters=refresh_transport.schema_parameters,
+    responses={200: refresh_transport.response_schema},
 )
 class RefreshTokenView(PublicTokenView):
     """POST a refresh token (body or cookie); get a new access token, and with rotation a new refresh token."""
@@ -69,13 +68,13 @@ class RefreshTokenView(PublicTokenView):
     throttle_scope = "refresh"
 
     def post(self, request):
-        raw = refresh_transport().read(request)
+        raw = refresh_transport.read(request)
         return token_response(request, sessions.refresh_session(raw))
 
     def handle_exception(self, exc):
         response = super().handle_exception(exc)
         if isinstance(exc, RefreshCookieDuplicated):
-            refresh_transport().clear(response)  # ours; a copy planted for another domain or path stays
+            refresh_transport.clear(response)  # ours; a copy planted for another domain or path stays
         return response
 
 
@@ -94,7 +93,7 @@ class VerifyTokenView(PublicTokenView):
     def post(self, request):
         serializer = VerifySerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        token = decode_any_token(serializer.validated_data["token"])
+        token = decode_token(UntypedToken, serializer.validated_data["token"])
         if token.get(api_settings.TOKEN_TYPE_CLAIM) != AccessToken.token_type:
             raise WrongTokenType()
         typed_user_id(token)
@@ -102,29 +101,20 @@ class VerifyTokenView(PublicTokenView):
         return Response({})
 
 
-def decode_any_token(raw: str) -> UntypedToken:
-    """Return the verified token of any type, or raise TokenRefused."""
-    try:
-        return UntypedToken(raw)
-    except TokenError as error:
-        raise TokenRefused(str(error)) from error
-
-
 @extend_schema(
-    request=refresh_transport().request_schema,
-    parameters=refresh_transport().logout_schema_parameters,
+    request=refresh_transport.request_schema,
+    parameters=refresh_transport.logout_schema_parameters,
     responses={205: OpenApiResponse(description="Logged out; nothing to return.")},
 )
 class LogoutView(APIView):
-    """POST to end the caller's own session: its refresh token is blacklisted and stops working."""
+    """POST to end the caller's own session: its refresh tokens stop working."""
 
     permission_classes = (IsAuthenticated,)
 
     def post(self, request):
-        transport = refresh_transport()
-        sessions.end_session(transport.session_to_end(request), request.user.pk)
+        sessions.end_session(refresh_transport.session_to_end(request), request.user.pk)
         response = Response(status=status.HTTP_205_RESET_CONTENT)
-        transport.clear(response)
+        refresh_transport.clear(response)
         return response
 
 
@@ -138,5 +128,5 @@ class LogoutAllView(APIView):
         validate_empty_body(request)
         sessions.end_all_sessions(request.user.pk)
         response = Response(status=status.HTTP_205_RESET_CONTENT)
-        refresh_transport().clear(response)
+        refresh_transport.clear(response)
         return response

@@ -8,4 +8,4 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self) -> None:
-        from . import openapi  # noqa: F401  (registers the schema extensions)
+        from . import checks, openapi  # noqa: F401  (registers the system checks and schema extensions)

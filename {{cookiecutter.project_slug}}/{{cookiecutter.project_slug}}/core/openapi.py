@@ -4,7 +4,6 @@ Served at /api/schema/ with Swagger UI at /api/docs/ (drf-spectacular).
 https://drf-spectacular.readthedocs.io/en/latest/customization.html
 """
 
-from django.conf import settings
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.plumbing import build_bearer_security_scheme_object
 
@@ -21,6 +20,20 @@ COMMON_ERRORS = {
     "429": "Too many requests; see Retry-After.",
 }
 
+# Where the access token comes from and how refreshing works, for a Swagger UI user.
+{%- if cookiecutter.refresh_token_storage == "httponly_cookie" %}
+HOW_TO_AUTHORIZE = (
+    "Sign in with POST /api/token/ (Try it out), then paste its `access` here. The same answer"
+    " leaves the refresh token in an HttpOnly cookie: POST /api/token/refresh/ from this page"
+    " needs no input and returns a new `access` to paste."
+)
+{%- else %}
+HOW_TO_AUTHORIZE = (
+    "Sign in with POST /api/token/ (Try it out), then paste its `access` here. To refresh, POST"
+    " its `refresh` to /api/token/refresh/ and paste the new `access`."
+)
+{%- endif %}
+
 
 class JWTAuthenticationScheme(OpenApiAuthenticationExtension):
     """Describe the project's JWTAuthentication as an HTTP bearer scheme, so "Authorize" works."""
@@ -32,18 +45,7 @@ class JWTAuthenticationScheme(OpenApiAuthenticationExtension):
         scheme = build_bearer_security_scheme_object(
             header_name="AUTHORIZATION", token_prefix="Bearer", bearer_format="JWT"
         )
-        return {**scheme, "description": how_to_authorize()}
-
-
-def how_to_authorize() -> str:
-    """Tell a Swagger UI user where the access token comes from and how refreshing works."""
-    steps = "Sign in with POST /api/token/ (Try it out), then paste its `access` here."
-    if settings.JWT_REFRESH_STORAGE == "httponly_cookie":
-        return steps + (
-            " The same answer leaves the refresh token in an HttpOnly cookie: POST /api/token/refresh/"
-            " from this page needs no input and returns a new `access` to paste."
-        )
-    return steps + " To refresh, POST its `refresh` to /api/token/refresh/ and paste the new `access`."
+        return {**scheme, "description": HOW_TO_AUTHORIZE}
 
 
 def add_common_errors(result, generator, request, public):

@@ -318,7 +318,9 @@ class HttpAuthSession:
         self.http = HttpClient(base_url)
         self.access: str | None = None
         self.body_refresh: str | None = None
-        self.cookie_mode = settings.JWT_REFRESH_STORAGE == "httponly_cookie"
+        from {{ cookiecutter.project_slug }}.authentication.transport import refresh_transport
+
+        self.cookie_mode = refresh_transport.storage == "httponly_cookie"
 
     def login(self, username: str = "alice", password: str = DEMO_PASSWORD) -> HttpResponse:
         response = self.http.request("POST", "/api/token/", {"username": username, "password": password})

@@ -12,6 +12,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from {{ cookiecutter.project_slug }}.authentication.transport import refresh_transport
 from {{ cookiecutter.project_slug }}.core.parsers import LimitedJSONParser
 
 
@@ -76,7 +77,7 @@ class DemoPageView(TemplateView):
     template_name = "demo/index.html"
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "refresh_storage": settings.JWT_REFRESH_STORAGE}
+        return {**super().get_context_data(**kwargs), "refresh_storage": refresh_transport.storage}
 
 
 demo_page = ensure_csrf_cookie(DemoPageView.as_view())

@@ -1,30 +1,68 @@
-/** Errors the server sent back, with the stable `code` the API promises. */
+/** Errors the client reports, and how it reads the API's error answers (`{"detail", "code"}`). */
 
-/** An error answer from the API: `{"detail": string, "code": string}` plus the HTTP status. */
+/**
+ * The 401 codes that mean the session itself is over: no refresh can help, every tab signs out.
+ * On the refresh endpoint any 4xx but a CSRF failure (retried once) ends the session too.
+ */
+export const SESSION_ENDING_CODES = Object.freeze(["session_revoked", "session_expired", "user_inactive", "user_not_found"]);
+
+/** The one 401 code on an API call that a refresh can cure: the access token expired or was refused. */
+export const REFRESHABLE_CODE = "token_not_valid";
+
+/**
+ * @typedef {object} AuthErrorOptions
+ * @property {unknown} [errors] Field errors of a validation failure (code "invalid").
+ * @property {number | null} [retryAfter] Seconds the server asked to wait (Retry-After).
+ * @property {boolean} [transient] Override: whether retrying later makes sense.
+ */
+
+/** An error answer from the API, or a failure of the client's own (status 0: no HTTP answer). */
 export class AuthError extends Error {
   /**
-   * @param {number} status HTTP status of the answer.
-   * @param {string} code The API's error code, e.g. "token_reused".
+   * @param {number} status HTTP status of the answer; 0 when there was none (a time-out, say).
+   * @param {string} code The API's error code, e.g. "token_reused", or the client's ("timeout", "disposed").
    * @param {string} detail Human-readable message.
-   * @param {unknown} [errors] Field errors of a validation failure (code "invalid").
+   * @param {AuthErrorOptions} [options]
    */
-  constructor(status, code, detail, errors) {
+  constructor(status, code, detail, options = {}) {
     super(detail);
     this.name = "AuthError";
+    /** @type {number} */
     this.status = status;
+    /** @type {string} */
     this.code = code;
-    this.errors = errors;
+    /** @type {unknown} */
+    this.errors = options.errors;
     /** @type {number | null} Seconds the server asked to wait (Retry-After), if it said. */
-    this.retryAfter = null;
+    this.retryAfter = options.retryAfter ?? null;
+    /**
+     * True when the failure says nothing about the session, so retrying later makes sense:
+     * no answer in time, a 5xx, a 429 (the server's throttle) or a 408.
+     * @type {boolean}
+     */
+    this.transient = options.transient ?? isTransientStatus(status);
   }
+}
 
-  /**
-   * True when the failure says nothing about the session, so retrying later makes sense:
-   * a 5xx, a 429 (the server's per-client throttle) or a 408.
-   */
-  get transient() {
-    return this.status >= 500 || this.status === 429 || this.status === 408;
-  }
+/**
+ * @param {number} status
+ * @returns {boolean}
+ */
+export function isTransientStatus(status) {
+  return status === 0 || status >= 500 || status === 429 || status === 408;
+}
+
+/**
+ * The error a request that took longer than `ms` fails with.
+ * @param {number} ms
+ */
+export function timeoutError(ms) {
+  return new AuthError(0, "timeout", `No answer within ${ms} ms.`);
+}
+
+/** The error everything still waiting on a disposed client fails with. */
+export function disposedError() {
+  return new AuthError(0, "disposed", "The auth client was disposed.", { transient: false });
 }
 
 /**
@@ -38,8 +76,52 @@ export async function errorFromResponse(response) {
   const body = await response.json().catch(() => ({}));
   const code = typeof body?.code === "string" ? body.code : `http_${response.status}`;
   const detail = typeof body?.detail === "string" ? body.detail : response.statusText || `HTTP ${response.status}`;
-  const error = new AuthError(response.status, code, detail, body?.errors);
-  const retryAfter = Number.parseInt(response.headers.get("Retry-After") ?? "", 10);
-  error.retryAfter = Number.isFinite(retryAfter) ? retryAfter : null;
-  return error;
+  return new AuthError(response.status, code, detail, { errors: body?.errors, retryAfter: retryAfterSeconds(response) });
+}
+
+/**
+ * Read Retry-After as seconds: either form RFC 9110 allows (seconds, or an HTTP date).
+ * @param {Response} response
+ * @param {() => number} [now]
+ * @returns {number | null}
+ */
+export function retryAfterSeconds(response, now = Date.now) {
+  const value = response.headers.get("Retry-After")?.trim();
+  if (!value) return null;
+  if (/^\d+$/.test(value)) return Number(value);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? null : Math.max(0, Math.ceil((date - now()) / 1000));
+}
+
+/**
+ * The API error code of an answer (read from a copy, so the caller still gets the body).
+ * @param {Response} response
+ * @returns {Promise<string | null>}
+ */
+export async function errorCodeOf(response) {
+  const body = await response
+    .clone()
+    .json()
+    .catch(() => null);
+  return typeof body?.code === "string" ? body.code : null;
+}
+
+/**
+ * What a 401 on an API call means: "refresh" (one refresh, one replay), "end" (the session is
+ * over), or "pass" (the application's own 401: hand the response back untouched).
+ * @param {string | null} code
+ * @returns {"refresh" | "end" | "pass"}
+ */
+export function meaningOf401(code) {
+  if (code === REFRESHABLE_CODE) return "refresh";
+  if (code !== null && SESSION_ENDING_CODES.includes(code)) return "end";
+  return "pass";
+}
+
+/**
+ * @param {unknown} error
+ * @returns {boolean} Whether `error` is an abort (the caller's signal, or a disposal).
+ */
+export function isAbort(error) {
+  return error instanceof Error && error.name === "AbortError";
 }

@@ -1,38 +1,73 @@
 /**
- * Where the refresh token lives, and so what refresh and logout requests must carry: the one
- * place the two storage modes differ.
- */
-
-/**
- * @typedef {object} RefreshCarrier
- * @property {() => Record<string, string>} body JSON body of a refresh or logout request.
- * @property {() => Record<string, string>} headers Extra headers of a refresh or logout request.
- * @property {(refresh: string | undefined) => void} save Keep a newly issued refresh token.
- * @property {() => void} clear Forget the refresh token.
- * @property {() => boolean} mayHaveSession False when a refresh is certain to fail.
+ * What a tab keeps in web storage: in local_storage mode the refresh token (the one place
+ * the two storage modes differ), and in both modes two non-secret notes: that this browser
+ * has a session (so a first visit makes no request), and that a logout still has to reach
+ * the server (so a reload does not sign the user back in).
  */
 
 /** @typedef {Pick<Storage, "getItem" | "setItem" | "removeItem">} RefreshStore */
 
 /**
- * httponly_cookie mode: the browser holds the token in a cookie the page cannot see, so
- * there is nothing to keep; requests echo the CSRF cookie, as the server demands of
- * anything authenticated by a cookie.
- * @param {(name: string) => string | null} getCookie
- * @param {string} csrfCookieName
+ * @typedef {object} RefreshCarrier
+ * @property {() => Record<string, string>} body JSON body of a refresh or logout request.
+ * @property {() => string | null} token The refresh token the page holds, if it can hold one.
+ * @property {(refresh: string | undefined) => void} save Keep a newly issued refresh token (cookie mode: note the session).
+ * @property {() => void} clear Forget the refresh token.
+ * @property {() => boolean} mayHaveSession False when a refresh is certain to fail, or needless.
+ */
+
+/**
+ * Web storage that never throws: a private window or a full quota must not break sign-in.
+ * Null when there is no storage at all.
+ * @param {RefreshStore | null | undefined} storage
+ * @returns {RefreshStore | null}
+ */
+export function safeStorage(storage) {
+  if (!storage) return null;
+  return {
+    getItem(key) {
+      try {
+        return storage.getItem(key);
+      } catch {
+        return null;
+      }
+    },
+    setItem(key, value) {
+      try {
+        storage.setItem(key, value);
+      } catch {
+        // Storage refused (quota, privacy mode): the note is lost, nothing more.
+      }
+    },
+    removeItem(key) {
+      try {
+        storage.removeItem(key);
+      } catch {
+        // As above.
+      }
+    },
+  };
+}
+
+/**
+ * httponly_cookie mode: the browser holds the token in a cookie the page cannot see, so only
+ * a marker that a session exists is kept (set on sign-in, removed on sign-out): without it
+ * restore() makes no request. Without storage the client cannot know, and asks the server.
+ * @param {RefreshStore | null} storage
+ * @param {string} markerKey
  * @returns {RefreshCarrier}
  */
-export function cookieCarrier(getCookie, csrfCookieName) {
+export function cookieCarrier(storage, markerKey) {
   return {
     body: () => ({}),
-    headers() {
-      const csrfToken = getCookie(csrfCookieName);
-      return csrfToken ? { "X-CSRFToken": csrfToken } : {};
+    token: () => null,
+    save() {
+      storage?.setItem(markerKey, "1");
     },
-    save() {},
-    clear() {},
-    // Only the server can tell whether the HttpOnly cookie exists.
-    mayHaveSession: () => true,
+    clear() {
+      storage?.removeItem(markerKey);
+    },
+    mayHaveSession: () => storage === null || storage.getItem(markerKey) !== null,
   };
 }
 
@@ -47,12 +82,44 @@ export function storageCarrier(storage, key) {
   const read = () => storage.getItem(key);
   return {
     body: () => ({ refresh: read() ?? "" }),
-    headers: () => ({}),
+    token: read,
     save(refresh) {
       if (refresh) storage.setItem(key, refresh);
     },
     clear: () => storage.removeItem(key),
     mayHaveSession: () => read() !== null,
+  };
+}
+
+/**
+ * @typedef {object} PendingLogout
+ * @property {"logout" | "logout_all"} reason
+ * @property {string} [refresh] local_storage mode: the refresh token the logout must name.
+ */
+
+/**
+ * A logout the server has not confirmed yet, kept until it does (or the session is over).
+ * @param {RefreshStore | null} storage
+ * @param {string} key
+ */
+export function pendingLogoutNote(storage, key) {
+  return {
+    /** @returns {PendingLogout | null} */
+    read() {
+      try {
+        const note = JSON.parse(storage?.getItem(key) ?? "null");
+        return note?.reason === "logout" || note?.reason === "logout_all" ? note : null;
+      } catch {
+        return null;
+      }
+    },
+    /** @param {PendingLogout} note */
+    save(note) {
+      storage?.setItem(key, JSON.stringify(note));
+    },
+    clear() {
+      storage?.removeItem(key);
+    },
   };
 }
 

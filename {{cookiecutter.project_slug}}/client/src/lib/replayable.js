@@ -10,21 +10,32 @@
  */
 
 /**
+ * fetch's init, plus `json`: a value to send as the JSON body (Content-Type: application/json
+ * unless the headers name another).
+ * @typedef {RequestInit & { json?: unknown }} ApiRequestInit
+ */
+
+/**
  * Capture a request so it can be sent again with another token.
  * @param {RequestInfo | URL} input
- * @param {RequestInit} [init]
- * @returns {Promise<RequestBuilder>}
+ * @param {ApiRequestInit} [init]
+ * @returns {Promise<{ url: string, signal: AbortSignal | null, build: RequestBuilder }>}
  */
 export async function replayableRequest(input, init = {}) {
-  const { url, base } = isRequest(input) ? await unpackRequest(input, init) : { url: input, base: {} };
+  const { json, ...plain } = init;
+  const { url, base } = isRequest(input) ? await unpackRequest(input, plain) : { url: String(input), base: {} };
   /** @type {RequestInit & { duplex?: string }} */
-  const merged = { ...base, ...init };
+  const merged = { ...base, ...plain };
+  const headers = new Headers(merged.headers);
+  if (json !== undefined) {
+    merged.body = JSON.stringify(json);
+    if (!headers.has("Content-Type")) headers.set("Content-Type", "application/json");
+  }
   if (isStream(merged.body)) {
     merged.body = await new Response(merged.body).arrayBuffer();
     delete merged.duplex; // only meaningful for stream bodies
   }
-  const headers = new Headers(merged.headers);
-  return (token) => [url, { ...merged, headers: withBearer(headers, token) }];
+  return { url, signal: merged.signal ?? null, build: (token) => [url, { ...merged, headers: withBearer(headers, token) }] };
 }
 
 /**

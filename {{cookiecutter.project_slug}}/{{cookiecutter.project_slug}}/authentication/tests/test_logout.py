@@ -5,6 +5,7 @@ import uuid
 
 import jwt
 import pytest
+from django.apps import apps
 from django.core.cache import cache, caches
 from django.core.management import call_command
 from django.test import override_settings
@@ -28,7 +29,7 @@ def test_logout_blacklists_the_sessions_refresh_token(signed_in):
     refresh_token = signed_in.refresh_token
     signed_in.logout()
 
-    if session_policy().blacklist:
+    if apps.is_installed("rest_framework_simplejwt.token_blacklist"):
         from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken
 
         from {{ cookiecutter.project_slug }}.authentication.tokens import RefreshToken

@@ -58,8 +58,8 @@ def forge_hs256(claims: dict, secret: str) -> str:
 
 
 def readme_verification_snippet(jwks_url: str) -> str:
-    """Return the README's code for another service, pointed at `jwks_url`."""
-    readme = (PROJECT_DIR / "README.md").read_text()
+    """Return the code for another service in docs/rs256.md, pointed at `jwks_url`."""
+    readme = (PROJECT_DIR / "docs" / "rs256.md").read_text()
     section = readme.split("## Other services verifying these tokens", 1)[1]
     snippet = re.search(r"```python\n(.*?)```", section, re.DOTALL)[1]
     return snippet.replace("https://api.example.com/.well-known/jwks.json", jwks_url)

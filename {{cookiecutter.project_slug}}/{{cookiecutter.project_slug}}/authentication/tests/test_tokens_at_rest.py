@@ -9,7 +9,7 @@ from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 
 from {{ cookiecutter.project_slug }}.authentication.tokens import RefreshToken
 
-MIGRATION = "{{ cookiecutter.project_slug }}.authentication.migrations.0002_digest_stored_refresh_tokens"
+MIGRATION = "{{ cookiecutter.project_slug }}.authentication.migrations.0003_digest_stored_refresh_tokens"
 
 
 def sha256(raw: str) -> str:

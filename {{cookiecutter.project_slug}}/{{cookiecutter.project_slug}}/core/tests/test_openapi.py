@@ -7,8 +7,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 
+from {{ cookiecutter.project_slug }}.authentication.transport import refresh_transport
 from {{ cookiecutter.project_slug }}.core.browser import chromium
 from {{ cookiecutter.project_slug }}.core.testing import (
     ACCESS_LOG_VARIABLE,
@@ -122,7 +122,7 @@ def schemathesis(schema_url: str, config: Path | None = None, env: dict | None =
 def signed_in_config(folder: Path) -> Path:
     """Write the signed-in run's configuration for this storage mode; return its path."""
     config = folder / "schemathesis-signed-in.toml"
-    config.write_text(SIGNED_IN_CONFIG[settings.JWT_REFRESH_STORAGE] + LOGOUT_ALL_CONFIG)
+    config.write_text(SIGNED_IN_CONFIG[refresh_transport.storage] + LOGOUT_ALL_CONFIG)
     return config
 
 
@@ -215,7 +215,7 @@ def test_swagger_ui_signs_in_authorizes_and_refreshes(browser_available, start_s
         assert me.json()["username"] == "alice"
 
         # Cookie mode: the page sends the HttpOnly cookie and drf-spectacular adds the CSRF header.
-        cookie_mode = settings.JWT_REFRESH_STORAGE == "httponly_cookie"
+        cookie_mode = refresh_transport.storage == "httponly_cookie"
         refreshed = docs.execute("/api/token/refresh/", None if cookie_mode else {"refresh": tokens["refresh"]})
         assert refreshed.status == 200, refreshed.text()
         assert refreshed.json()["access"] != tokens["access"]

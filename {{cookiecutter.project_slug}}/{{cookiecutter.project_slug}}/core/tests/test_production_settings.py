@@ -15,13 +15,14 @@ from rest_framework.throttling import SimpleRateThrottle
 
 from config.settings.checks import check_choice, check_rate, check_secret
 from config.startup import APP_LOAD_ERROR
+from {{ cookiecutter.project_slug }}.authentication.transport import refresh_transport
 from {{ cookiecutter.project_slug }}.core.testing import PROJECT_DIR, free_port
 
 RS256 = settings.SIMPLE_JWT["ALGORITHM"] == "RS256"
 rs256_only = pytest.mark.skipif(not RS256, reason="only RS256 reads a key pair")
 hs256_only = pytest.mark.skipif(RS256, reason="only HS256 signs with a secret")
 cookie_only = pytest.mark.skipif(
-    settings.JWT_REFRESH_STORAGE != "httponly_cookie", reason="only cookie mode sets a refresh-token cookie"
+    refresh_transport.storage != "httponly_cookie", reason="only cookie mode sets a refresh-token cookie"
 )
 
 
@@ -460,3 +461,11 @@ def test_csrf_trusted_origins_follow_the_front_ends_unless_set_apart(tmp_path, v
     result = manage(env, "shell", "-v", "0", "-c", printed)
 
     assert result.stdout.strip() == str(trusted), result.stderr
+
+
+def test_swagger_ui_does_not_keep_the_access_token_in_local_storage_in_production(tmp_path):
+    printed = "from django.conf import settings; print(settings.SPECTACULAR_SETTINGS['SWAGGER_UI_SETTINGS'])"
+
+    result = manage(production_environment(tmp_path), "shell", "-v", "0", "-c", printed)
+
+    assert "'persistAuthorization': False" in result.stdout, result.stderr

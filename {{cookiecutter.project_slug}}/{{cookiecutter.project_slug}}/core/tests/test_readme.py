@@ -1,4 +1,4 @@
-"""The README's curl walkthrough works as written, against a live server."""
+"""The curl walkthrough the README links to (docs/api.md) works as written, against a live server."""
 
 import re
 import shutil
@@ -10,8 +10,8 @@ from {{ cookiecutter.project_slug }}.core.testing import DEMO_PASSWORD, PROJECT_
 
 
 def curl_walkthrough() -> str:
-    """Return the README's shell block that starts with API=..."""
-    blocks = re.findall(r"^```sh\n(.*?)^```$", (PROJECT_DIR / "README.md").read_text(), re.MULTILINE | re.DOTALL)
+    """Return the shell block of docs/api.md that starts with API=..."""
+    blocks = re.findall(r"^```sh\n(.*?)^```$", (PROJECT_DIR / "docs" / "api.md").read_text(), re.MULTILINE | re.DOTALL)
     return next(block for block in blocks if block.startswith("API="))
 
 

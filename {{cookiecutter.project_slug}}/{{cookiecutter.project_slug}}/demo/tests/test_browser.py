@@ -9,8 +9,8 @@ import time
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 
+from {{ cookiecutter.project_slug }}.authentication.transport import refresh_transport
 from {{ cookiecutter.project_slug }}.core.browser import (
     REFRESH_PATH,
     STORAGE_KEY,
@@ -27,7 +27,7 @@ from {{ cookiecutter.project_slug }}.core.testing import PROJECT_DIR, HttpAuthSe
 
 pytestmark = [pytest.mark.browser, pytest.mark.live_server_process]
 
-MODE = settings.JWT_REFRESH_STORAGE
+MODE = refresh_transport.storage
 COOKIE_MODE = MODE == "httponly_cookie"
 # Long enough that the client's margin (a quarter of it) outlasts the whole second a JWT's
 # exp may be truncated by; short enough for several expiries in seconds.

@@ -34,6 +34,7 @@ import pytest
 from django.conf import settings
 
 from {{ cookiecutter.project_slug }}.authentication.policy import session_policy
+from {{ cookiecutter.project_slug }}.authentication.transport import refresh_transport
 from {{ cookiecutter.project_slug }}.core.browser import (
     REFRESH_PATH,
     Tab,
@@ -748,7 +749,7 @@ def signs_out(tab: Tab, timeout_ms: float) -> bool:
 
 def table(day: Day, seconds: float) -> str:
     """Return the checks as a table, under the settings and knobs of the run."""
-    mode, grace = settings.JWT_REFRESH_STORAGE, settings.JWT_ROTATION_GRACE_SECONDS
+    mode, grace = refresh_transport.storage, settings.JWT_ROTATION_GRACE_SECONDS
     title = f"A day of use: {mode}, rotation grace {grace} s, {seconds:.0f} s in all"
     what = max((len(check.what) for check in day.checks), default=0)
     observed = max((len(check.observed) for check in day.checks), default=0)

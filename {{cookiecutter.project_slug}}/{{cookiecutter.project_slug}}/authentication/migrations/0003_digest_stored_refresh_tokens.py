@@ -36,7 +36,7 @@ def digest_stored_tokens(apps, schema_editor) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("authentication", "0001_initial")] + (
+    dependencies = [("authentication", "0002_revoked_at_index")] + (
         [("token_blacklist", "__first__")] if installed_apps.is_installed(BLACKLIST_APP) else []
     )
 

@@ -1,0 +1,31 @@
+/** The client as a Svelte store (the store contract; also what Svelte 5's `fromStore` takes). */
+/** @typedef {import("./session.js").AuthState} AuthState */
+/** @typedef {import("./session.js").AuthListener} AuthListener */
+/**
+ * @typedef {object} StateSource
+ * @property {(listener: AuthListener) => () => void} subscribe
+ * @property {() => AuthState} getState
+ */
+/**
+ * @typedef {object} Readable A Svelte store of the state.
+ * @property {(run: (state: AuthState) => void) => () => void} subscribe
+ */
+/**
+ * Svelte's store contract calls a subscriber at once with the current value, which the
+ * client's `subscribe` does not: this adds that first call.
+ * @param {StateSource} client
+ * @returns {Readable}
+ */
+export function readableState(client: StateSource): Readable;
+export type AuthState = import("./session.js").AuthState;
+export type AuthListener = import("./session.js").AuthListener;
+export type StateSource = {
+    subscribe: (listener: AuthListener) => () => void;
+    getState: () => AuthState;
+};
+/**
+ * A Svelte store of the state.
+ */
+export type Readable = {
+    subscribe: (run: (state: AuthState) => void) => () => void;
+};
