@@ -23,6 +23,7 @@ PRUNE_TABLE = {
     ("refresh_token_storage", "local_storage"): [
         "{slug}/authentication/cookies.py",
         "{slug}/authentication/tests/test_cookie_mode.py",
+        "{slug}/authentication/tests/test_cookie_tossing.py",
         "docs/screenshots/demo-httponly_cookie.png",
     ],
     ("refresh_token_storage", "httponly_cookie"): [
@@ -38,6 +39,7 @@ PRUNE_TABLE = {
     ],
     ("token_blacklist", "no"): [
         "{slug}/authentication/blacklist.py",
+        "{slug}/authentication/tests/test_tokens_at_rest.py",
     ],
     ("rotate_refresh_tokens", "no"): [
         "{slug}/authentication/tests/test_rotation.py",
@@ -46,6 +48,7 @@ PRUNE_TABLE = {
     ("blacklist_after_rotation", "no"): [
         "{slug}/authentication/tests/test_reuse_detection.py",
         "{slug}/authentication/tests/test_concurrent_rotation.py",
+        "{slug}/authentication/tests/test_grace_window_replay.py",
         "docs/rotation.md",
     ],
 }
