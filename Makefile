@@ -77,5 +77,5 @@ demo: $(VENV)/.installed ## Render the template with defaults, set it up and ser
 	@echo ""
 	cd $(DEMO) && $(MAKE) --no-print-directory run
 
-clean: ## Remove the build folder and virtualenvs
-	rm -rf $(BUILD) $(VENV) .venv-py312
+clean: ## Remove the build folder, virtualenvs and the test React app's node_modules
+	rm -rf $(BUILD) $(VENV) .venv-py312 tests/frontends/react/node_modules

@@ -18,7 +18,7 @@ BENCH_VARIANT = "ours"
 DEBUG = False
 ROOT_URLCONF = "bench.urls"
 PASSWORD_HASHERS = global_settings.PASSWORD_HASHERS
-JWT_THROTTLE_RATES = {"login": None, "refresh": None}
+JWT_THROTTLE_RATES = {"login": None, "refresh": None, "verify": None, "login_account": None}
 
 # The database the driver created for this server. Connection settings are the project's
 # (base.py's, the same for this project and for stock simplejwt); BENCH_CONN_MAX_AGE

@@ -23,6 +23,7 @@ PRUNE_TABLE = {
     ("refresh_token_storage", "local_storage"): [
         "{slug}/authentication/cookies.py",
         "tests/authentication/test_cookie_mode.py",
+        "tests/authentication/test_cookie_tossing.py",
         "docs/screenshots/demo-httponly_cookie.png",
     ],
     ("refresh_token_storage", "httponly_cookie"): [
@@ -45,6 +46,7 @@ PRUNE_TABLE = {
     ],
     ("token_blacklist", "no"): [
         "{slug}/authentication/blacklist.py",
+        "tests/authentication/test_tokens_at_rest.py",
     ],
     ("rotate_refresh_tokens", "no"): [
         "tests/authentication/test_rotation.py",
@@ -53,6 +55,7 @@ PRUNE_TABLE = {
     ("blacklist_after_rotation", "no"): [
         "tests/authentication/test_reuse_detection.py",
         "tests/authentication/test_concurrent_rotation.py",
+        "tests/authentication/test_grace_window_replay.py",
         "docs/rotation.md",
     ],
 }

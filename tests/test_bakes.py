@@ -207,7 +207,12 @@ def test_settings_follow_the_answers(project):
         "max_session": int(answers["max_session_days"]),
         "iss": answers["jwt_issuer"],
         "aud": answers["jwt_audience"],
-        "rates": {"login": answers["login_throttle_rate"], "refresh": answers["refresh_throttle_rate"]},
+        "rates": {
+            "login": answers["login_throttle_rate"],
+            "refresh": answers["refresh_throttle_rate"],
+            "verify": "600/minute",
+            "login_account": "20/hour",
+        },
     }
 
 

@@ -8,9 +8,11 @@ import pytest
 from .conftest import bake, python_312, require, run
 from .matrix import FULL_SUITE, LIVE_SERVERS, MATRIX, NEEDS_POSTGRESQL
 
-# What costs real processes (servers, browsers) runs where the matrix says it adds something.
-IN_PROCESS_ONLY = ["-m", "not live_server_process and not browser"]
-NO_BROWSER = ["-m", "not browser"]
+# What costs real processes (servers, browsers) runs where the matrix says it adds something;
+# `slow` tests (a quarter of a million sessions) run in the defaults' make test (SQLite) and
+# the FULL_SUITE bake (PostgreSQL) only.
+IN_PROCESS_ONLY = ["-m", "not live_server_process and not browser and not slow"]
+NO_BROWSER = ["-m", "not browser and not slow"]
 
 
 def selection_for(name: str) -> list[str]:

@@ -25,7 +25,12 @@ def fresh_policy_and_cache(settings):
     """
     from django.core.cache import cache
 
-    settings.JWT_THROTTLE_RATES = {"login": UNTHROTTLED, "refresh": UNTHROTTLED}
+    settings.JWT_THROTTLE_RATES = {
+        "login": UNTHROTTLED,
+        "refresh": UNTHROTTLED,
+        "verify": UNTHROTTLED,
+        "login_account": UNTHROTTLED,
+    }
     session_policy.cache_clear()
     cache.clear()
     open_families.forget()  # what this process remembers of the revocation cache

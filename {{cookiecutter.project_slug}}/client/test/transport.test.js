@@ -11,17 +11,22 @@ describe("where the API is", () => {
   test("by default the page's own origin: same-origin credentials, the names earlier versions used", () => {
     const site = siteOf(undefined, APP);
     assert.equal(site.apiOrigin, APP.origin);
-    assert.equal(defaultCredentials(site), "same-origin");
+    assert.equal(defaultCredentials(site, "httponly_cookie"), "same-origin");
     assert.equal(namespaceOf(site), "auth");
     assert.equal(namespaceOf(siteOf("https://app.example.test/", APP)), "auth");
   });
 
-  test("a baseUrl on a sibling subdomain: credentials included, names of its own", () => {
+  test("a baseUrl on a sibling subdomain: credentials included in cookie mode, names of its own", () => {
     const site = siteOf("https://api.example.test", APP);
     assert.equal(site.apiOrigin, "https://api.example.test");
-    assert.equal(defaultCredentials(site), "include");
+    assert.equal(defaultCredentials(site, "httponly_cookie"), "include");
     assert.equal(namespaceOf(site), "auth@https://api.example.test");
     assert.notEqual(namespaceOf(siteOf("https://api2.example.test", APP)), namespaceOf(site));
+  });
+
+  test("local_storage mode sends no cookies to another origin, so CORS need not allow credentials", () => {
+    const site = siteOf("https://api.example.test", APP);
+    assert.equal(defaultCredentials(site, "local_storage"), "same-origin");
   });
 
   test("the Bearer token may go to the API's origin and the listed ones, never elsewhere", () => {

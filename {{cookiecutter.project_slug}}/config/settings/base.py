@@ -275,10 +275,15 @@ JWT_ROTATION_GRACE_SECONDS = check_range(
 JWT_REUSE_DETECTION = {{ cookiecutter.reuse_detection == "yes" }}
 # No session outlives this, however often it is refreshed; None means unlimited.
 JWT_MAX_SESSION = {% if cookiecutter.max_session_days == "0" %}None{% else %}timedelta(days={{ cookiecutter.max_session_days }}){% endif %}
-# Requests per client IP before a 429 (brute force); counted in the cache above.
+# Requests per client IP before a 429 (brute force); counted in the cache above. Verify
+# answers other services too: raise its rate if one of them asks for every request it serves.
+# login_account: failed sign-ins per account from any address; someone who knows a username
+# can keep that account from signing in with it, so keep it well above what a person mistypes.
 JWT_THROTTLE_RATES = {
     "login": env("JWT_LOGIN_THROTTLE_RATE", default="{{ cookiecutter.login_throttle_rate }}"),
     "refresh": env("JWT_REFRESH_THROTTLE_RATE", default="{{ cookiecutter.refresh_throttle_rate }}"),
+    "verify": env("JWT_VERIFY_THROTTLE_RATE", default="600/minute"),
+    "login_account": env("JWT_LOGIN_ACCOUNT_THROTTLE_RATE", default="20/hour"),
 }
 # Logout ends the access token at once (a cache lookup per request) instead of at expiry.
 JWT_REVOKE_ACCESS_ON_LOGOUT = {{ cookiecutter.revoke_access_on_logout == "yes" }}

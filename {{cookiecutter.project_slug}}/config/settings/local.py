@@ -18,6 +18,6 @@ SERVE_DEMO = env.bool("DJANGO_SERVE_DEMO", default=True)
 {%- if cookiecutter.refresh_token_storage == "httponly_cookie" %}
 
 # http://127.0.0.1 cannot carry Secure cookies, so only here the refresh cookie is not
-# Secure (and so takes no __Secure- prefix).
+# Secure (and so takes no __Host- prefix, and keeps the narrow path).
 JWT_REFRESH_COOKIE_SECURE = False
 {%- endif %}

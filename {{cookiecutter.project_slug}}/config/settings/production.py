@@ -52,6 +52,8 @@ check_secret("JWT_SIGNING_KEY" if "JWT_SIGNING_KEY" in env else "DJANGO_SECRET_K
 # --- Values that would fail only at the first sign-in or refresh --------------------
 check_rate("JWT_LOGIN_THROTTLE_RATE", JWT_THROTTLE_RATES["login"])
 check_rate("JWT_REFRESH_THROTTLE_RATE", JWT_THROTTLE_RATES["refresh"])
+check_rate("JWT_VERIFY_THROTTLE_RATE", JWT_THROTTLE_RATES["verify"])
+check_rate("JWT_LOGIN_ACCOUNT_THROTTLE_RATE", JWT_THROTTLE_RATES["login_account"])
 {%- if cookiecutter.refresh_token_storage == "httponly_cookie" %}
 # What Django's set_cookie() accepts (any case); anything else raises there.
 JWT_REFRESH_COOKIE_SAMESITE = check_choice(

@@ -24,7 +24,6 @@ def resigned(raw_token, **changes):
 TAKERS = {
     "me": ("access", lambda session, token: send_bearer(session, "/api/me/", token)),
     "verify-access": ("access", verify),
-    "verify-refresh": ("refresh", verify),
     "refresh": ("refresh", send_refresh_token),
 }
 FOREIGN = {

@@ -228,6 +228,7 @@ def server_env(database: LiveDatabase, **overrides: str) -> dict:
     env["TEST_LOCAL_CACHE"] = "false"
     # Throttles are tested on their own; elsewhere they would only make tests flaky.
     env |= {"JWT_LOGIN_THROTTLE_RATE": UNTHROTTLED, "JWT_REFRESH_THROTTLE_RATE": UNTHROTTLED}
+    env |= {"JWT_VERIFY_THROTTLE_RATE": UNTHROTTLED, "JWT_LOGIN_ACCOUNT_THROTTLE_RATE": UNTHROTTLED}
     env.update(overrides)
     return env
 

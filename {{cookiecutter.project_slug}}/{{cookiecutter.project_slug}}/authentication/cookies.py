@@ -13,35 +13,49 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .exceptions import RefreshTokenMissing, TokenRefused
+from .exceptions import RefreshCookieDuplicated, RefreshTokenMissing, TokenRefused
 from .serializers import EMPTY_BODY_REQUEST, MAX_TOKEN_LENGTH, TokenResponseSerializer, validate_empty_body
 from .tokens import family_of
 
 COOKIE_NAME = "refresh_token"
-# Only the refresh endpoint ever reads the cookie, so only it is sent the cookie.
+# Without the prefix (plain http, in development) only the refresh endpoint is sent the cookie.
 COOKIE_PATH = "/api/token/refresh/"
+# The __Host- prefix requires Path=/.
+HOST_COOKIE_PATH = "/"
 
 
 def cookie_name() -> str:
-    """Return the cookie's name: with the __Secure- prefix whenever the cookie is Secure.
+    """Return the cookie's name: with the __Host- prefix whenever the cookie is Secure.
 
-    The prefix makes browsers refuse the cookie unless it is Secure and set over https.
-    https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis#name-the-__secure-prefix
+    Browsers accept a __Host- cookie only if it is Secure, set over https, for Path=/ and
+    with no Domain, so no other host (a sibling subdomain) can set one for this API: no
+    cookie tossing. It costs the narrow path: the cookie goes with every request to this
+    host, where only the refresh endpoint reads it (HttpOnly and SameSite all the same).
+    https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis#name-the-__host-prefix
     """
-    return f"__Secure-{COOKIE_NAME}" if settings.JWT_REFRESH_COOKIE_SECURE else COOKIE_NAME
+    return f"__Host-{COOKIE_NAME}" if settings.JWT_REFRESH_COOKIE_SECURE else COOKIE_NAME
 
 
-def first_cookie_value(request, name: str) -> str | None:
-    """Return the first cookie of this name in the Cookie header.
+def cookie_path() -> str:
+    """Return the cookie's path: / with the __Host- prefix, else the refresh endpoint's."""
+    return HOST_COOKIE_PATH if settings.JWT_REFRESH_COOKIE_SECURE else COOKIE_PATH
 
-    Two cookies can share a name when their paths differ (a stale one, say); browsers send
-    the more specific path first (RFC 6265, 5.4), while request.COOKIES keeps the last.
+
+def only_cookie_value(request, name: str) -> str | None:
+    """Return the value of the one cookie of this name in the Cookie header, or None.
+
+    Two of them mean a stale copy or a planted one (cookie tossing: a sibling subdomain can
+    set a cookie for the parent domain, or a more specific path, and the browser sends it
+    too). Taking either could sign the user into someone else's session, so neither is taken.
     """
+    values = []
     for pair in request.META.get("HTTP_COOKIE", "").split(";"):
         key, _, value = pair.strip().partition("=")
         if key == name:
-            return value.strip()
-    return None
+            values.append(value.strip())
+    if len(values) > 1:
+        raise RefreshCookieDuplicated()
+    return values[0] if values else None
 
 
 def csrf_token(request) -> str:
@@ -80,7 +94,7 @@ REFRESH_COOKIE_PARAMETER = OpenApiParameter(
     str,
     OpenApiParameter.COOKIE,
     description="The refresh token, set by POST /api/token/ as an HttpOnly cookie (named "
-    "__Secure-refresh_token when Secure). The browser sends it to /api/token/refresh/ only.",
+    "__Host-refresh_token, for Path=/, when Secure). Sent more than once, it is refused.",
 )
 
 
@@ -125,7 +139,7 @@ class CookieTransport:
         """Return the refresh token from the cookie, after the CSRF check and a look at the body."""
         enforce_csrf(request)
         validate_empty_body(request)  # nothing belongs there; anything sent is a client bug
-        raw = first_cookie_value(request, cookie_name())
+        raw = only_cookie_value(request, cookie_name())
         if not raw:
             raise RefreshTokenMissing()
         if len(raw) > MAX_TOKEN_LENGTH:  # the same bound as a token in a body or a header
@@ -142,7 +156,7 @@ class CookieTransport:
             cookie_name(),
             issued.refresh_jwt,
             max_age=max_age,
-            path=COOKIE_PATH,
+            path=cookie_path(),
             secure=settings.JWT_REFRESH_COOKIE_SECURE,
             httponly=True,
             samesite=settings.JWT_REFRESH_COOKIE_SAMESITE,
@@ -150,7 +164,7 @@ class CookieTransport:
 
     def clear(self, response) -> None:
         """Delete the cookie (the browser drops it on an expired copy)."""
-        response.delete_cookie(cookie_name(), path=COOKIE_PATH, samesite=settings.JWT_REFRESH_COOKIE_SAMESITE)
+        response.delete_cookie(cookie_name(), path=cookie_path(), samesite=settings.JWT_REFRESH_COOKIE_SAMESITE)
 
     def session_to_end(self, request) -> str:
         """Return the caller's own session: the family of the access token, after the CSRF and body checks.

@@ -23,6 +23,13 @@ class TokenReused(TokenRefused):
     default_code = "token_reused"
 
 
+class WrongTokenType(TokenRefused):
+    """A valid token of another type than the endpoint takes (a refresh token sent to verify)."""
+
+    default_detail = "Only access tokens are verified here."
+    default_code = "wrong_token_type"
+
+
 class SessionRevoked(TokenRefused):
     default_detail = "The session has ended. Sign in again."
     default_code = "session_revoked"
@@ -42,6 +49,14 @@ class RefreshTokenMissing(APIException):
     status_code = status.HTTP_400_BAD_REQUEST
     default_detail = "No refresh token was sent."
     default_code = "refresh_token_missing"
+
+
+class RefreshCookieDuplicated(APIException):
+    """The refresh cookie's name came twice: a stale or planted copy beside the real one (cookie tossing)."""
+
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_detail = "More than one refresh cookie was sent; both are refused and the cookie is cleared. Sign in again."
+    default_code = "refresh_cookie_duplicated"
 
 
 class TokenNotOwned(APIException):

@@ -16,7 +16,7 @@ class TokenFamily(models.Model):
         LOGOUT = "logout", "Logged out"
         LOGOUT_ALL = "logout_all", "Logged out everywhere"
         REUSE = "reuse", "Refresh token reused"
-        ACCOUNT_CHANGED = "account_changed", "Password changed, account disabled or deleted"
+        ACCOUNT_CHANGED = "account_changed", "Account changed: password, privileges, claims; disabled or deleted"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="token_families")

@@ -2,7 +2,9 @@
 
 from django.contrib.auth import authenticate, get_user_model
 from rest_framework import serializers
-from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.exceptions import AuthenticationFailed, Throttled
+
+from .throttling import FailedSignInLimit
 
 # Far longer than any token this project issues, far shorter than a request that tries
 # to make the server parse megabytes of "token".
@@ -50,6 +52,10 @@ class LoginSerializer(StrictSerializer):
 
     def validate(self, attrs):
         attrs = super().validate(attrs)
+        account = FailedSignInLimit(attrs["username"])
+        if account.is_spent():  # before the password is checked: no oracle, no hashing
+            raise Throttled(account.wait())
+        # A failure is counted by count_failed_sign_in (signals.py), for the admin's form too.
         user = authenticate(self.context.get("request"), username=attrs["username"], password=attrs["password"])
         if user is None or not user.is_active:
             # The same answer for an unknown user and a wrong password.
@@ -64,7 +70,7 @@ class RefreshTokenSerializer(StrictSerializer):
 
 
 class VerifySerializer(StrictSerializer):
-    """Any token, to check its signature, expiry and revocation."""
+    """An access token, to check its signature, expiry and revocation."""
 
     token = serializers.CharField(max_length=MAX_TOKEN_LENGTH)
 

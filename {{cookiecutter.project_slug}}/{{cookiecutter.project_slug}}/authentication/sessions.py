@@ -162,7 +162,11 @@ def note_rotation(family: TokenFamily, spent: RefreshToken, issued: "IssuedToken
 
 def reissue_access(token: RefreshToken) -> IssuedTokens:
     """Return a new access token for a refresh token that does not rotate."""
-    family = ensure_refresh_token_usable(token)
+    return access_only(ensure_refresh_token_usable(token), token)
+
+
+def access_only(family: TokenFamily, token: RefreshToken) -> IssuedTokens:
+    """Return a fresh access token from this refresh token, its claims read afresh from the user; no refresh token."""
     token.payload.update(user_claims(family.user))
     access = token.access_token()
     cap_expiry(access, session_deadline(family))
@@ -223,7 +227,7 @@ def handle_replay(token: RefreshToken) -> IssuedTokens:
     with transaction.atomic():
         family = live_family(token)
         if within_grace(family, token):
-            return resend_in_grace(family)
+            return answer_in_grace(family, token)
         if policy.reuse_detection:
             end_families(TokenFamily.objects.filter(pk=family.pk), TokenFamily.Reason.REUSE)
     # Raised after the block commits, so the revocation is kept.
@@ -240,21 +244,18 @@ def within_grace(family: TokenFamily, token: RefreshToken) -> bool:
     return timezone.now() - family.last_rotated_at < grace
 
 
-def resend_in_grace(family: TokenFamily) -> IssuedTokens:
-    """Return the refresh token the first spender got, again, with a fresh access token.
+def answer_in_grace(family: TokenFamily, token: RefreshToken) -> IssuedTokens:
+    """Return a fresh access token, and no refresh token, for the token spent last replayed inside the window.
 
-    Every replay inside the window (a second tab, a retry, or a thief) gets that same
-    newest token, so the family never forks into branches that reuse detection cannot
-    see: once the window has passed, whichever holder spends it second is caught.
+    A second tab or a retried request shares the newest refresh token through the cookie or
+    storage, so it needs only an access token. Handing the replay the newest refresh token
+    too would let a thief who watches for the victim's rotation ride along indefinitely;
+    this way the thief's copy dies with the window, and presenting it after that is reuse.
     Called inside a transaction; the row lock makes a logout that revoked the family
-    since it was read win, so no tokens of an ended session are handed out.
+    since it was read win, so no token of an ended session is handed out.
     """
     lock_open_family(family.pk)
-    encoded = blacklist.issued_jwt(family.last_issued_jti)
-    if encoded is None:
-        raise SessionRevoked()
-    refresh = decode_token(RefreshToken, encoded)
-    return IssuedTokens(access=refresh.access_token(), refresh=refresh)
+    return access_only(family, token)
 
 
 def lock_open_family(family_id) -> None:
@@ -286,10 +287,15 @@ def end_all_sessions(user_id, reason=TokenFamily.Reason.LOGOUT_ALL) -> None:
 
 
 def end_families(families, reason) -> None:
-    """Revoke the open families in this queryset, in the database and in the cache."""
-    open_families = families.filter(revoked_at__isnull=True)
-    family_ids = [str(pk) for pk in open_families.values_list("pk", flat=True)]
-    if not family_ids:
+    """Revoke the open families in this queryset: one UPDATE in the database, then the cache.
+
+    The UPDATE names them by its WHERE clause, never by a list of ids: a user with more open
+    sessions than SQLite takes variables (32,766) would otherwise get a 500 from logout-all,
+    and a password change would save the password and end no session. The ids the cache
+    needs are read back by the timestamp this call wrote, a batch at a time.
+    """
+    revoked_at = timezone.now()
+    if not families.filter(revoked_at__isnull=True).update(revoked_at=revoked_at, revoked_reason=reason):
         return
-    TokenFamily.objects.filter(pk__in=family_ids).update(revoked_at=timezone.now(), revoked_reason=reason)
-    revocation.revoke_families(family_ids)
+    just_revoked = families.filter(revoked_at=revoked_at, revoked_reason=reason).values_list("pk", flat=True)
+    revocation.revoke_families(str(pk) for pk in just_revoked.iterator(chunk_size=revocation.WRITE_BATCH))

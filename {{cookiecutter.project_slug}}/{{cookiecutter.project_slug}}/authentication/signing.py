@@ -13,10 +13,15 @@ from rest_framework_simplejwt import settings as simplejwt_settings
 from rest_framework_simplejwt.backends import TokenBackend
 
 ASYMMETRIC_PREFIXES = ("RS", "PS", "ES", "Ed")
+# Explicit typing (RFC 8725, 3.11): the header says which kind of token this is, so a verifier
+# elsewhere that takes access tokens (RFC 9068, 2.1: `typ: at+jwt`) cannot be handed a refresh
+# token signed by the same key for the same audience. Tokens issued before carry `JWT` and the
+# `token_type` claim, which this API's own checks still read, so they work until they expire.
+TYPE_HEADERS = {"access": "at+jwt", "refresh": "rt+jwt"}
 
 
 class KeyIdTokenBackend(TokenBackend):
-    """A TokenBackend that writes `kid` into the header of every token it signs."""
+    """A TokenBackend that writes `typ` (the token's kind) and, for a key pair, `kid` into every header."""
 
     def __init__(self, *args, key_id: str | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -28,7 +33,10 @@ class KeyIdTokenBackend(TokenBackend):
             claims["aud"] = self.audience
         if self.issuer is not None:
             claims["iss"] = self.issuer
-        headers = {"kid": self.key_id} if self.key_id else None
+        token_type = claims.get(simplejwt_settings.api_settings.TOKEN_TYPE_CLAIM)
+        headers = {"typ": TYPE_HEADERS.get(token_type, "JWT")}
+        if self.key_id:
+            headers["kid"] = self.key_id
         return jwt.encode(
             claims, self.prepared_signing_key, algorithm=self.algorithm, headers=headers, json_encoder=self.json_encoder
         )

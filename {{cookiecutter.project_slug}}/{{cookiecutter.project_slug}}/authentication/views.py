@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 from rest_framework_simplejwt.settings import api_settings
 
 from . import sessions
-from .exceptions import TokenRefused
+from .exceptions import RefreshCookieDuplicated, WrongTokenType
 from .serializers import (
     EMPTY_BODY_REQUEST,
     LoginSerializer,
@@ -20,7 +20,7 @@ from .serializers import (
     validate_empty_body,
 )
 from .throttling import AuthRateThrottle
-from .tokens import AccessToken, RefreshToken, UntypedToken, decode_token, typed_user_id
+from .tokens import AccessToken, UntypedToken, decode_token, typed_user_id
 from .transport import refresh_transport
 
 
@@ -71,28 +71,33 @@ class RefreshTokenView(PublicTokenView):
         raw = refresh_transport.read(request)
         return token_response(request, sessions.refresh_session(raw))
 
+    def handle_exception(self, exc):
+        response = super().handle_exception(exc)
+        if isinstance(exc, RefreshCookieDuplicated):
+            refresh_transport.clear(response)  # ours; a copy planted for another domain or path stays
+        return response
+
 
 @extend_schema(request=VerifySerializer, responses={200: inline_serializer("Verified", fields={})})
 class VerifyTokenView(PublicTokenView):
-    """POST any token; 200 if it is valid, unexpired and its session not revoked.
+    """POST an access token; 200 if it is valid, unexpired and its session not revoked.
 
-    Unlike stock simplejwt, a token of a session that has ended is refused whatever the
-    rotation settings.
+    Access tokens only: a refresh token, however valid, is refused with `wrong_token_type`,
+    so a service that asks here cannot be handed one for an access token (RFC 8725, 3.11).
+    Throttled per client IP, so it is no free oracle for guessing or probing tokens.
     """
+
+    throttle_classes = (AuthRateThrottle,)
+    throttle_scope = "verify"
 
     def post(self, request):
         serializer = VerifySerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        raw = serializer.validated_data["token"]
-        token = decode_token(UntypedToken, raw)
-        token_type = token.get(api_settings.TOKEN_TYPE_CLAIM)
-        if token_type == RefreshToken.token_type:
-            sessions.ensure_refresh_token_usable(decode_token(RefreshToken, raw))
-        elif token_type == AccessToken.token_type:
-            typed_user_id(token)
-            sessions.ensure_access_token_usable(token)
-        else:
-            raise TokenRefused("Token has no known type.")
+        token = decode_token(UntypedToken, serializer.validated_data["token"])
+        if token.get(api_settings.TOKEN_TYPE_CLAIM) != AccessToken.token_type:
+            raise WrongTokenType()
+        typed_user_id(token)
+        sessions.ensure_access_token_usable(token)
         return Response({})
 
 

@@ -66,7 +66,7 @@ export { AuthError };
  * @property {Partial<Endpoints>} [endpoints]
  * @property {readonly string[]} [bearerOrigins] Other origins that may receive the access token.
  * @property {RequestCredentials} [credentials] For the token endpoints; default "same-origin", or
- *   "include" when baseUrl is another origin.
+ *   "include" in httponly_cookie mode when baseUrl is another origin.
  * @property {number} [timeoutMs] Longest wait for a token endpoint's answer, and for the refresh lock. Default 15000.
  * @property {number} [marginMs] Refresh this long before expiry, at most a quarter of the lifetime. Default 60000.
  * @property {number} [peerWaitMs] How long restore() waits for another tab's tokens. Default 150.
@@ -686,7 +686,7 @@ function resolveOptions(options) {
     namespace,
     endpoints: /** @type {Endpoints} */ (endpoints),
     bearerOrigins: (options.bearerOrigins ?? []).map((origin) => new URL(origin).origin),
-    credentials: options.credentials ?? defaultCredentials(site),
+    credentials: options.credentials ?? defaultCredentials(site, options.refreshStorage),
     timeoutMs: options.timeoutMs ?? 15_000,
     marginMs: options.marginMs ?? 60_000,
     peerWaitMs: options.peerWaitMs ?? 150,

@@ -78,13 +78,16 @@ export function mayCarryBearer(site, bearerOrigins, url) {
 }
 
 /**
- * Credentials for the token endpoints: "include" when the API is on another origin (its
- * cookies must travel), else "same-origin".
+ * Credentials for the token endpoints: "include" in cookie mode when the API is on another
+ * origin (its cookies must travel), else "same-origin". In local_storage mode no cookie is
+ * needed, and a credentialed request would need the API to allow credentials through CORS.
  * @param {Site} site
+ * @param {"httponly_cookie" | "local_storage"} refreshStorage
  * @returns {RequestCredentials}
  */
-export function defaultCredentials(site) {
-  return site.apiOrigin && site.pageOrigin && site.apiOrigin !== site.pageOrigin ? "include" : "same-origin";
+export function defaultCredentials(site, refreshStorage) {
+  const otherOrigin = Boolean(site.apiOrigin && site.pageOrigin && site.apiOrigin !== site.pageOrigin);
+  return otherOrigin && refreshStorage === "httponly_cookie" ? "include" : "same-origin";
 }
 
 /**

@@ -56,7 +56,7 @@ export type AuthClientOptions = {
     bearerOrigins?: readonly string[] | undefined;
     /**
      * For the token endpoints; default "same-origin", or
-     * "include" when baseUrl is another origin.
+     * "include" in httponly_cookie mode when baseUrl is another origin.
      */
     credentials?: RequestCredentials | undefined;
     /**

@@ -43,12 +43,14 @@ export function namespaceOf(site: Site): string;
  */
 export function mayCarryBearer(site: Site, bearerOrigins: readonly string[], url: string): boolean;
 /**
- * Credentials for the token endpoints: "include" when the API is on another origin (its
- * cookies must travel), else "same-origin".
+ * Credentials for the token endpoints: "include" in cookie mode when the API is on another
+ * origin (its cookies must travel), else "same-origin". In local_storage mode no cookie is
+ * needed, and a credentialed request would need the API to allow credentials through CORS.
  * @param {Site} site
+ * @param {"httponly_cookie" | "local_storage"} refreshStorage
  * @returns {RequestCredentials}
  */
-export function defaultCredentials(site: Site): RequestCredentials;
+export function defaultCredentials(site: Site, refreshStorage: "httponly_cookie" | "local_storage"): RequestCredentials;
 /**
  * fetch with a time-out (on the injectable clock) and the client's own life: once the client
  * is disposed, nothing it started is still running.
