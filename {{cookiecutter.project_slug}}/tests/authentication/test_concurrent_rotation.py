@@ -35,7 +35,7 @@ def refresh_one_token_concurrently(start_server, grace_seconds: int):
     session = http_session(server.url)
     assert session.login().status_code == 200
     token = session.refresh_token
-    return session, token, all_at_once(CONCURRENT_REFRESHES, lambda: session.refresh(token))
+    return session, token, all_at_once(CONCURRENT_REFRESHES, lambda: session.refresh_elsewhere(token))
 
 
 def test_concurrent_refreshes_of_one_token_issue_exactly_one_pair(start_server):

@@ -116,13 +116,21 @@ class AuthSession:
         return self.body_refresh
 
     def refresh(self, refresh_token: str | None = None):
-        """Refresh with the held token; with `refresh_token`, as another client holding it would."""
-        if refresh_token is None:
-            response = self.post_refresh(self.client, self.body_refresh)
-            self.remember(response)
-            return response
+        """Refresh with the held token; with `refresh_token`, as this client holding that one instead."""
+        if COOKIE_MODE and refresh_token is not None:
+            self.client.cookies[refresh_cookie_name()] = refresh_token
+        response = self.post_refresh(self.client, self.body_refresh if refresh_token is None else refresh_token)
+        self.remember(response)
+        return response
+
+    def refresh_elsewhere(self, refresh_token: str):
+        """Refresh with `refresh_token` from another client (holding this one's CSRF cookie); change nothing here.
+
+        Safe from several threads at once: each call has a client of its own.
+        """
         client = self.new_client()
         if COOKIE_MODE:
+            client.cookies[CSRF_COOKIE] = self.csrf_token()
             client.cookies[refresh_cookie_name()] = refresh_token
         return self.post_refresh(client, refresh_token)
 
