@@ -289,7 +289,7 @@ except psycopg.Error as error:
 
 def create_database(answers: dict, root: Path) -> None:
     """Create the project's PostgreSQL database on the server DATABASE_URL names, unless it is there."""
-    hint = f"start PostgreSQL (or point DATABASE_URL in .env at it), createdb {answers['project_slug']}, make migrate"
+    hint = "start PostgreSQL (or point DATABASE_URL in .env at a server), create the database it names, make migrate"
     result = subprocess.run(
         [venv_python(root), "-c", CREATE_DATABASE_IF_MISSING], cwd=root, capture_output=True, text=True
     )
