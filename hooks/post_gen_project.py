@@ -213,11 +213,8 @@ def importable_uv() -> str | None:
 
 def find_uv(root: Path) -> str | None:
     """Return the uv to install with: on PATH, importable here, or already in .venv; else None."""
-    if shutil.which("uv"):
-        return shutil.which("uv")
-    if importable_uv():
-        return importable_uv()
-    return str(venv_uv(root)) if venv_uv(root).exists() else None
+    in_venv = str(venv_uv(root)) if venv_uv(root).exists() else None
+    return shutil.which("uv") or importable_uv() or in_venv
 
 
 def get_uv(answers: dict, root: Path) -> None:
