@@ -86,7 +86,9 @@ DATABASES = {
 }
 # SQLite takes the write lock when a transaction begins (IMMEDIATE), so concurrent
 # refreshes queue up instead of failing with "database is locked"; WAL lets readers
-# run beside the one writer. Only for SQLite: a DATABASE_URL may name PostgreSQL.
+# run beside the one writer; synchronous=NORMAL (SQLite's advice for WAL) commits without
+# waiting for the disk: a power cut can lose the last commits, never corrupt the file
+# (docs/deploying.md). Only for SQLite: a DATABASE_URL may name PostgreSQL.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
