@@ -98,6 +98,9 @@ class RevocationFeed:
                 self.follow()
             except (*CACHE_ERRORS, DatabaseError) as error:
                 logger.warning("Revocation feed interrupted (%s): requests ask the cache until it is back.", error)
+            except Exception:
+                # Anything else would end the thread for good and leave every request asking the cache.
+                logger.exception("Revocation feed failed: requests ask the cache until it is back.")
             self.current_until = 0.0
             self.stopping.wait(RECONNECT_SECONDS)
 
