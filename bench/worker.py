@@ -3,6 +3,7 @@
     python -m bench.worker migrate                  create the tables and the bench user
     python -m bench.worker tokens N FILE            write N refresh tokens (one per line) to FILE
     python -m bench.worker queries                  count the SQL statements of each endpoint
+    python -m bench.worker propagation URL N        time N logouts until the server at URL refuses them
 
 Each prints one line of JSON for the driver.
 """
@@ -149,6 +150,59 @@ def queries() -> dict:
     return {"counts": counts, "statements": statements, "facts": facts()}
 
 
+# A server process has caught up once this many requests in a row (spread over its
+# workers by the kernel) refuse the logged-out token.
+REFUSED_IN_A_ROW = 6
+PROPAGATION_TIMEOUT = 5.0
+
+
+def status_of(url: str, access: str) -> int:
+    import urllib.error
+    import urllib.request
+
+    request = urllib.request.Request(f"{url}/api/me/", headers={"Authorization": f"Bearer {access}"})
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def seconds_until_refused(url: str, access: str, logged_out_at: float) -> float:
+    """Poll the server until it refuses the token REFUSED_IN_A_ROW times in a row; return the wait for the first."""
+    refused_since, in_a_row = None, 0
+    while in_a_row < REFUSED_IN_A_ROW:
+        now = time.monotonic()
+        if now - logged_out_at > PROPAGATION_TIMEOUT:
+            raise RuntimeError(f"a logged-out token was still served {PROPAGATION_TIMEOUT} s after the logout")
+        # Timed when the answer arrives: an upper bound on when the server refused.
+        if status_of(url, access) == 401:
+            refused_since, in_a_row = refused_since or time.monotonic(), in_a_row + 1
+        else:
+            refused_since, in_a_row = None, 0
+    return refused_since - logged_out_at
+
+
+def propagation(url: str, count: str) -> dict:
+    """Log sessions out in this process and time until the server's processes refuse their access tokens.
+
+    Each session's token is first served (so the server has seen it open), then ended as
+    logout ends it (sessions.end_session); the clock starts when that returns.
+    """
+    sessions = project_module("authentication.sessions")
+    token_types = project_module("authentication.tokens")
+    user = bench_user()
+    delays = []
+    for _ in range(int(count)):
+        access, _ = new_session(user)
+        if status_of(url, access) != 200:
+            raise RuntimeError("the server refused a fresh session's access token")
+        sessions.end_session(token_types.AccessToken(access)[token_types.FAMILY_CLAIM], user.pk)
+        delays.append(seconds_until_refused(url, access, time.monotonic()))
+    delays.sort()
+    return {"samples": len(delays), "delays_ms": [round(delay * 1000, 2) for delay in delays]}
+
+
 def facts() -> dict:
     """Return what the server is configured with, for the report."""
     from django.conf import settings
@@ -160,13 +214,14 @@ def facts() -> dict:
         "health_checks": bool(database.get("CONN_HEALTH_CHECKS")),
         "cache": settings.CACHES["default"]["BACKEND"],
         "revocation_sync_seconds": getattr(settings, "JWT_REVOCATION_SYNC_SECONDS", None),
+        "revocation_pubsub": getattr(settings, "JWT_REVOCATION_PUBSUB", None),
     }
 
 
 def main(argv: list[str]) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
     django.setup()
-    commands = {"migrate": migrate, "tokens": tokens, "queries": queries}
+    commands = {"migrate": migrate, "tokens": tokens, "queries": queries, "propagation": propagation}
     command, *args = argv
     print(json.dumps(commands[command](*args)))
 

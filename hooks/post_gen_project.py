@@ -48,6 +48,9 @@ PRUNE_TABLE = {
         "{slug}/authentication/blacklist.py",
         "tests/authentication/test_tokens_at_rest.py",
     ],
+    ("revoke_access_on_logout", "no"): [
+        "tests/authentication/test_revocation_feed.py",
+    ],
     ("rotate_refresh_tokens", "no"): [
         "tests/authentication/test_rotation.py",
         "docs/rotation.md",

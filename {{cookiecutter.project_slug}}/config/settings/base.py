@@ -86,7 +86,9 @@ DATABASES = {
 }
 # SQLite takes the write lock when a transaction begins (IMMEDIATE), so concurrent
 # refreshes queue up instead of failing with "database is locked"; WAL lets readers
-# run beside the one writer. Only for SQLite: a DATABASE_URL may name PostgreSQL.
+# run beside the one writer; synchronous=NORMAL (SQLite's advice for WAL) commits without
+# waiting for the disk: a power cut can lose the last commits, never corrupt the file
+# (docs/deploying.md). Only for SQLite: a DATABASE_URL may name PostgreSQL.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
@@ -290,6 +292,9 @@ JWT_REVOKE_ACCESS_ON_LOGOUT = {{ cookiecutter.revoke_access_on_logout == "yes" }
 # 0: every request asks the cache (a revocation holds everywhere at once). N > 0: each
 # process re-checks at most every N seconds, saving that lookup (see the benchmarks).
 JWT_REVOCATION_SYNC_SECONDS = env.float("JWT_REVOCATION_SYNC_SECONDS", default=0)
+# With Redis: each process keeps the revoked sessions in memory, kept current by pub/sub,
+# and asks the cache only while its subscription is down or behind (authentication/revocation_feed.py).
+JWT_REVOCATION_PUBSUB = env.bool("JWT_REVOCATION_PUBSUB", default=False)
 {%- if cookiecutter.refresh_token_storage == "httponly_cookie" %}
 
 # --- Refresh-token cookie -----------------------------------------------------------

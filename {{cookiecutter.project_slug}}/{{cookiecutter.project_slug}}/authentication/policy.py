@@ -24,6 +24,7 @@ class SessionPolicy:
     max_session: timedelta | None
     revoke_access_on_logout: bool
     revocation_sync_seconds: float
+    revocation_pubsub: bool
     custom_claims: tuple[str, ...]
 
     @property
@@ -49,6 +50,7 @@ def session_policy() -> SessionPolicy:
         max_session=settings.JWT_MAX_SESSION,
         revoke_access_on_logout=settings.JWT_REVOKE_ACCESS_ON_LOGOUT,
         revocation_sync_seconds=settings.JWT_REVOCATION_SYNC_SECONDS,
+        revocation_pubsub=settings.JWT_REVOCATION_PUBSUB,
         custom_claims=tuple(settings.JWT_CUSTOM_CLAIMS),
     )
 

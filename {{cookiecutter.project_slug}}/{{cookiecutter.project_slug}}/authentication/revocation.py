@@ -5,7 +5,9 @@ token stop working at logout instead of at expiry, at the cost of one cache look
 request. JWT_REVOCATION_SYNC_SECONDS > 0 trades that lookup for bounded staleness: each
 process remembers the families it found open and re-reads a revocation marker at most
 that often, so a logout reaches other processes within that many seconds (at once in the
-process that handled it).
+process that handled it). JWT_REVOCATION_PUBSUB saves it without the staleness: each
+process keeps the revoked families in memory, kept current by Redis pub/sub, and asks the
+cache only while that set cannot vouch for being current (revocation_feed.py).
 
 They live in a cache of their own, settings.CACHES["revocations"]: in a shared one, a
 flood of other keys (throttle counts, one per client IP) would make it cull them, and a
@@ -33,6 +35,7 @@ from {{ cookiecutter.project_slug }}.core.cache import CACHE_ERRORS, CacheOutage
 
 from .models import TokenFamily
 from .policy import session_policy
+from .revocation_feed import feed
 
 KEY_PREFIX = "jwt:revoked-family:"
 # Rewritten with a new random value on every revocation, so any change is seen.
@@ -107,15 +110,29 @@ def key(family_id: str) -> str:
 
 def revoke_families(family_ids: Iterable[str]) -> None:
     """Make the access tokens of these families fail from now on; the database already says they are revoked."""
-    ttl = session_policy().revocation_ttl.total_seconds()
+    policy = session_policy()
+    ids = iter(family_ids)
+    while batch := [str(family_id) for family_id in itertools.islice(ids, WRITE_BATCH)]:
+        if policy.revocation_pubsub:
+            feed.announce(batch)
+        cache_revocations(batch, policy.revocation_ttl.total_seconds())
     if not outage.skip():
         try:
-            write_revocations(family_ids, ttl)
             caches[CACHE_ALIAS].set(MARKER_KEY, uuid.uuid4().hex, timeout=None)
             notice_if_back()
         except CACHE_ERRORS as error:
-            outage.failed(error)  # the refill brings them once the cache is back
+            outage.failed(error)
     open_families.forget()
+
+
+def cache_revocations(family_ids: list[str], ttl: float) -> None:
+    """Write one batch of revocation keys, unless the cache is down (the refill brings them once it is back)."""
+    if outage.skip():
+        return
+    try:
+        caches[CACHE_ALIAS].set_many({key(family_id): 1 for family_id in family_ids}, timeout=ttl)
+    except CACHE_ERRORS as error:
+        outage.failed(error)
 
 
 def write_revocations(family_ids: Iterable[str], ttl: float) -> None:
@@ -128,7 +145,10 @@ def write_revocations(family_ids: Iterable[str], ttl: float) -> None:
 
 def is_family_revoked(family_id: str) -> bool:
     """Return whether this family's access tokens have been revoked."""
-    sync_seconds = session_policy().revocation_sync_seconds
+    policy = session_policy()
+    if policy.revocation_pubsub and (revoked := feed.is_revoked(family_id)) is not None:
+        return revoked
+    sync_seconds = policy.revocation_sync_seconds
     if outage.skip():
         return revoked_in_database(family_id)
     if not sync_seconds:

@@ -82,12 +82,14 @@ def start_session(user) -> IssuedTokens:
 
 def live_family(token: RefreshToken) -> TokenFamily:
     """Return the token's family with its user, or raise if the session may not continue."""
-    family = (
-        TokenFamily.objects.select_related("user")
-        .filter(pk=parse_family_id(token.family_id), user_id=typed_user_id(token))
-        .first()
-    )
-    if family is None or family.revoked_at is not None:
+    try:
+        # get(), not first(): no ORDER BY to build or run for a primary-key lookup.
+        family = TokenFamily.objects.select_related("user").get(
+            pk=parse_family_id(token.family_id), user_id=typed_user_id(token)
+        )
+    except TokenFamily.DoesNotExist:
+        raise SessionRevoked() from None
+    if family.revoked_at is not None:
         raise SessionRevoked()
     deadline = session_deadline(family)
     if deadline is not None and deadline <= timezone.now():
@@ -209,11 +211,10 @@ def rotate_and_spend(token: RefreshToken, raw: str) -> IssuedTokens:
     """
     # No blacklist lookup first: spending a blacklisted token conflicts by itself.
     family = live_family(token)
-    spent_id = blacklist.recorded_id(token)
     issued = next_pair(family)
     try:
         with transaction.atomic():
-            blacklist.spend(token, raw, spent_id)
+            blacklist.spend(token, raw)
             blacklist.record_issued(issued.refresh, issued.refresh_jwt, family.user_id)
             note_rotation(family, spent=token, issued=issued)
     except blacklist.AlreadySpent:

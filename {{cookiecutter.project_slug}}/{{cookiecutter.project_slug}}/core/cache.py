@@ -47,6 +47,10 @@ class RedisCache(DjangoRedisCache):
         super().__init__(server, params)
         self._class = ReusingRedisCacheClient
 
+    def redis_client(self):
+        """Return the `redis.Redis` this cache writes through, for what Django's API lacks (pub/sub)."""
+        return self._cache.get_client(write=True)
+
     def clear(self) -> bool:
         """Delete this cache's keys (every version) and no others.
 
