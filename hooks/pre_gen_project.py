@@ -62,6 +62,7 @@ INTEGER_RANGES = {
     "refresh_token_lifetime_days": (1, 365),
     "rotation_grace_seconds": (0, 60),
     "max_session_days": (0, 3650),
+    "max_sessions_per_user": (0, 1000),
     "leeway_seconds": (0, 300),
 }
 

@@ -25,6 +25,7 @@ class SessionPolicy:
     revoke_access_on_logout: bool
     revocation_sync_seconds: float
     custom_claims: tuple[str, ...]
+    max_sessions_per_user: int
 
     @property
     def revocation_ttl(self) -> timedelta:
@@ -50,6 +51,7 @@ def session_policy() -> SessionPolicy:
         revoke_access_on_logout=settings.JWT_REVOKE_ACCESS_ON_LOGOUT,
         revocation_sync_seconds=settings.JWT_REVOCATION_SYNC_SECONDS,
         custom_claims=tuple(settings.JWT_CUSTOM_CLAIMS),
+        max_sessions_per_user=settings.JWT_MAX_SESSIONS_PER_USER,
     )
 
 

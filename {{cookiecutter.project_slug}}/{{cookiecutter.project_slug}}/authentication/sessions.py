@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 {% if cookiecutter.token_blacklist == "yes" %}
@@ -21,6 +22,7 @@ from .exceptions import SessionExpired, SessionRevoked, TokenBlacklisted, TokenR
 from . import revocation
 from .exceptions import SessionExpired, SessionRevoked, UserInactive
 {%- endif %}
+from .clients import Client
 from .models import TokenFamily
 from .policy import session_policy
 from .tokens import (
@@ -61,23 +63,53 @@ class IssuedTokens:
         return max(0, math.floor(self.access["exp"] - time.time()))
 
 
-def start_session(user) -> IssuedTokens:
-    """Open a new session family for a user who has just signed in."""
+def start_session(user, client: Client = Client()) -> IssuedTokens:
+    """Open a new session family for a user who has just signed in from `client`.
+
+    Beyond the sessions a user may hold (JWT_MAX_SESSIONS_PER_USER), the least recently
+    used end in the same transaction. The user's row is locked first, so concurrent
+    sign-ins of one user take turns and each sees the others' sessions (on SQLite the
+    IMMEDIATE transaction already does that).
+    """
     policy = session_policy()
     now = timezone.now()
     expires_at = now + policy.max_session if policy.max_session else None
-    family = TokenFamily(user=user, created_at=now, expires_at=expires_at)
+    family = TokenFamily(
+        user=user,
+        created_at=now,
+        last_used_at=now,
+        expires_at=expires_at,
+        ip_address=client.ip_address,
+        user_agent=client.user_agent,
+    )
     refresh = RefreshToken.for_session(user, family.pk, not_after=expires_at)
     family.last_issued_jti = refresh.jti
     issued = IssuedTokens(access=refresh.access_token(), refresh=refresh)
-{%- if cookiecutter.token_blacklist == "yes" %}
+    issued.refresh_jwt  # noqa: B018  (sign now, outside the transaction)
     with transaction.atomic():
+        if policy.max_sessions_per_user:
+            lock_user(user.pk)
         family.save(force_insert=True)
+{%- if cookiecutter.token_blacklist == "yes" %}
         blacklist.record_issued(issued.refresh, issued.refresh_jwt, user.pk)
-{%- else %}
-    family.save(force_insert=True)
 {%- endif %}
+        end_sessions_beyond_cap(user.pk)
     return issued
+
+
+def lock_user(user_id) -> None:
+    """Lock the user's row until the transaction ends (a no-op on SQLite, whose writers take turns anyway)."""
+    list(get_user_model().objects.select_for_update().filter(pk=user_id).values_list("pk", flat=True))
+
+
+def end_sessions_beyond_cap(user_id) -> None:
+    """End the user's least recently used open sessions beyond JWT_MAX_SESSIONS_PER_USER (0: no cap)."""
+    cap = session_policy().max_sessions_per_user
+    if not cap:
+        return
+    open_sessions = TokenFamily.objects.filter(user_id=user_id, revoked_at__isnull=True)
+    kept = open_sessions.order_by("-last_used_at", "-created_at").values("pk")[:cap]
+    end_families(open_sessions.exclude(pk__in=kept), TokenFamily.Reason.SESSION_CAP)
 
 
 def live_family(token: RefreshToken) -> TokenFamily:
@@ -120,20 +152,24 @@ def parse_family_id(value) -> uuid.UUID:
     return uuid.UUID(value)
 
 
-def refresh_session(raw: str) -> IssuedTokens:
-    """Exchange a refresh token for new tokens, rotating it if the policy says so."""
+def refresh_session(raw: str, client: Client = Client()) -> IssuedTokens:
+    """Exchange a refresh token for new tokens, rotating it if the policy says so.
+
+    A rotation records when and from where (`client`) the session was last used, in the
+    UPDATE it makes anyway; without rotation nothing is written, so the session shows its sign-in.
+    """
     token = decode_token(RefreshToken, raw)
     policy = session_policy()
     if not policy.rotate:
         return reissue_access(token)
 {%- if cookiecutter.token_blacklist == "yes" %}
     if policy.spend_on_rotation:
-        return rotate_and_spend(token, raw)
+        return rotate_and_spend(token, raw, client)
 {%- endif %}
-    return rotate(token)
+    return rotate(token, client)
 
 
-def rotate(token: RefreshToken) -> IssuedTokens:
+def rotate(token: RefreshToken, client: Client) -> IssuedTokens:
     """Return the family's next token pair; the old refresh token stays valid until it expires.
 
     The new tokens are signed before the write, so the write lock (on SQLite, the whole
@@ -144,17 +180,23 @@ def rotate(token: RefreshToken) -> IssuedTokens:
 {%- if cookiecutter.token_blacklist == "yes" %}
     with transaction.atomic():
         blacklist.record_issued(issued.refresh, issued.refresh_jwt, family.user_id)
-        note_rotation(family, spent=token, issued=issued)
+        note_rotation(family, spent=token, issued=issued, client=client)
 {%- else %}
-    note_rotation(family, spent=token, issued=issued)
+    note_rotation(family, spent=token, issued=issued, client=client)
 {%- endif %}
     return issued
 
 
-def note_rotation(family: TokenFamily, spent: RefreshToken, issued: "IssuedTokens") -> None:
-    """Record the family's newest and last spent token; refuse if it was revoked meanwhile."""
+def note_rotation(family: TokenFamily, spent: RefreshToken, issued: "IssuedTokens", client: Client) -> None:
+    """Record the family's newest and last spent token, and its last use; refuse if it was revoked meanwhile."""
+    now = timezone.now()
     updated = TokenFamily.objects.filter(pk=family.pk, revoked_at__isnull=True).update(
-        last_issued_jti=issued.refresh.jti, last_spent_jti=spent.jti, last_rotated_at=timezone.now()
+        last_issued_jti=issued.refresh.jti,
+        last_spent_jti=spent.jti,
+        last_rotated_at=now,
+        last_used_at=now,
+        ip_address=client.ip_address,
+        user_agent=client.user_agent,
     )
     if not updated:
         raise SessionRevoked()
@@ -198,7 +240,7 @@ def next_pair(family: TokenFamily) -> IssuedTokens:
 
 
 {% if cookiecutter.token_blacklist == "yes" -%}
-def rotate_and_spend(token: RefreshToken, raw: str) -> IssuedTokens:
+def rotate_and_spend(token: RefreshToken, raw: str, client: Client) -> IssuedTokens:
     """Return the family's next token pair and spend (blacklist) the old refresh token.
 
     Everything that only reads or computes (the family, the new tokens and their
@@ -215,7 +257,7 @@ def rotate_and_spend(token: RefreshToken, raw: str) -> IssuedTokens:
         with transaction.atomic():
             blacklist.spend(token, raw, spent_id)
             blacklist.record_issued(issued.refresh, issued.refresh_jwt, family.user_id)
-            note_rotation(family, spent=token, issued=issued)
+            note_rotation(family, spent=token, issued=issued, client=client)
     except blacklist.AlreadySpent:
         return handle_replay(token)
     return issued

@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 from rest_framework_simplejwt.settings import api_settings
 
 from . import sessions
+from .clients import client_of
 from .exceptions import RefreshCookieDuplicated, WrongTokenType
 from .serializers import (
     EMPTY_BODY_REQUEST,
@@ -53,7 +54,7 @@ class ObtainTokenView(PublicTokenView):
     def post(self, request):
         serializer = LoginSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
-        return token_response(request, sessions.start_session(serializer.validated_data["user"]))
+        return token_response(request, sessions.start_session(serializer.validated_data["user"], client_of(request)))
 
 
 @extend_schema(
@@ -69,7 +70,7 @@ class RefreshTokenView(PublicTokenView):
 
     def post(self, request):
         raw = refresh_transport.read(request)
-        return token_response(request, sessions.refresh_session(raw))
+        return token_response(request, sessions.refresh_session(raw, client_of(request)))
 
     def handle_exception(self, exc):
         response = super().handle_exception(exc)
