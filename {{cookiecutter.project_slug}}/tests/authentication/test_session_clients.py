@@ -73,4 +73,17 @@ def test_a_refresh_records_its_client_in_the_rotations_one_update(signed_in):
     updates = [query["sql"] for query in queries if query["sql"].lstrip().upper().startswith("UPDATE")]
     assert len(updates) == 1, updates
     assert all(column in updates[0] for column in ("last_issued_jti", "last_used_at", "user_agent", "ip_address"))
+{%- else %}
+
+
+def test_a_refresh_without_rotation_writes_nothing_so_the_session_shows_its_sign_in(signed_in):
+    signed_in_at = TokenFamily.objects.get().last_used_at
+    signed_in.client.defaults["HTTP_USER_AGENT"] = LAPTOP
+    with CaptureQueriesContext(connection) as queries:
+        assert signed_in.refresh().status_code == 200
+
+    assert not [query["sql"] for query in queries if not query["sql"].lstrip().upper().startswith("SELECT")]
+    family = TokenFamily.objects.get()
+    assert (family.last_used_at, family.user_agent) == (signed_in_at, "")
+    assert timedelta(0) < timezone.now() - signed_in_at < timedelta(minutes=1)
 {%- endif %}

@@ -16,6 +16,10 @@ class Client:
     user_agent: str = ""
 
 
+# What a session records when no request is at hand (a management command, a benchmark).
+UNKNOWN_CLIENT = Client()
+
+
 def client_of(request) -> Client:
     """Return the request's client, by the rules the throttles count by."""
     return Client(ip_address=client_ip(request), user_agent=bounded_user_agent(request))

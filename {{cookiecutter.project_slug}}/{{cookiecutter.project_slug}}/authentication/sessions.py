@@ -14,15 +14,17 @@ from functools import cached_property
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 {% if cookiecutter.token_blacklist == "yes" %}
 from . import blacklist, revocation
+from .clients import UNKNOWN_CLIENT, Client
 from .exceptions import SessionExpired, SessionRevoked, TokenBlacklisted, TokenReused, UserInactive
 {%- else %}
 from . import revocation
+from .clients import UNKNOWN_CLIENT, Client
 from .exceptions import SessionExpired, SessionRevoked, UserInactive
 {%- endif %}
-from .clients import Client
 from .models import TokenFamily
 from .policy import session_policy
 from .tokens import (
@@ -63,7 +65,7 @@ class IssuedTokens:
         return max(0, math.floor(self.access["exp"] - time.time()))
 
 
-def start_session(user, client: Client = Client()) -> IssuedTokens:
+def start_session(user, client: Client = UNKNOWN_CLIENT) -> IssuedTokens:
     """Open a new session family for a user who has just signed in from `client`.
 
     Beyond the sessions a user may hold (JWT_MAX_SESSIONS_PER_USER), the least recently
@@ -152,7 +154,7 @@ def parse_family_id(value) -> uuid.UUID:
     return uuid.UUID(value)
 
 
-def refresh_session(raw: str, client: Client = Client()) -> IssuedTokens:
+def refresh_session(raw: str, client: Client = UNKNOWN_CLIENT) -> IssuedTokens:
     """Exchange a refresh token for new tokens, rotating it if the policy says so.
 
     A rotation records when and from where (`client`) the session was last used, in the
@@ -321,6 +323,36 @@ def end_session(family_id, user_id, reason=TokenFamily.Reason.LOGOUT) -> None:
         blacklist.blacklist_jti(family.last_issued_jti)
 {%- endif %}
         end_families(TokenFamily.objects.filter(pk=family.pk), reason)
+
+
+def open_sessions(user_id):
+    """Return the user's open sessions (not ended, not past the deadline fixed at sign-in), newest first."""
+    unexpired = Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now())
+    return TokenFamily.objects.filter(unexpired, user_id=user_id, revoked_at__isnull=True).order_by("-created_at")
+
+
+def end_session_by_id(session_id: str, user_id) -> bool:
+    """End the user's open session with this id; return False, changing nothing, if they have none.
+
+    Another user's session, an ended one and an unknown id look alike: False.
+    """
+    if not is_canonical_uuid(session_id):
+        return False
+    with transaction.atomic():
+        family = TokenFamily.objects.filter(pk=session_id, user_id=user_id, revoked_at__isnull=True).first()
+        if family is None:
+            return False
+{%- if cookiecutter.token_blacklist == "yes" %}
+        blacklist.blacklist_jti(family.last_issued_jti)
+{%- endif %}
+        end_families(TokenFamily.objects.filter(pk=family.pk), TokenFamily.Reason.ENDED_BY_USER)
+    return True
+
+
+def end_other_sessions(user_id, current_session_id: str) -> None:
+    """End every open session of the user except the current one."""
+    others = TokenFamily.objects.filter(user_id=user_id).exclude(pk=parse_family_id(current_session_id))
+    end_families(others, TokenFamily.Reason.ENDED_BY_USER)
 
 
 def end_all_sessions(user_id, reason=TokenFamily.Reason.LOGOUT_ALL) -> None:

@@ -13,6 +13,9 @@ urlpatterns = [
     path("token/verify/", views.VerifyTokenView.as_view(), name="token_verify"),
     path("auth/logout/", views.LogoutView.as_view(), name="logout"),
     path("auth/logout-all/", views.LogoutAllView.as_view(), name="logout_all"),
+    path("auth/logout-others/", views.LogoutOthersView.as_view(), name="logout_others"),
+    path("auth/sessions/", views.SessionListView.as_view(), name="sessions"),
+    path("auth/sessions/<str:session_id>/", views.SessionView.as_view(), name="session"),
 {%- if cookiecutter.refresh_token_storage == "httponly_cookie" %}
     path("auth/csrf/", CsrfTokenView.as_view(), name="csrf"),
 {%- endif %}
