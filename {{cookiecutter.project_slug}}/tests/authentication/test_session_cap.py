@@ -3,6 +3,9 @@
 from datetime import timedelta
 
 import pytest
+{%- if cookiecutter.revoke_access_on_logout == "yes" %}
+from django.test import override_settings
+{%- endif %}
 from django.utils import timezone
 
 from {{ cookiecutter.project_slug }}.authentication.models import TokenFamily
@@ -40,6 +43,18 @@ def test_a_sign_in_beyond_the_cap_ends_the_least_recently_used_session(settings,
     assert TokenFamily.objects.get(revoked_at__isnull=False).revoked_reason == TokenFamily.Reason.SESSION_CAP
 
 
+{% if cookiecutter.revoke_access_on_logout == "yes" -%}
+@override_settings(JWT_REVOKE_ACCESS_ON_LOGOUT=True)
+def test_a_session_ended_by_the_cap_loses_its_access_token_at_once(settings, make_auth, user):
+    settings.JWT_MAX_SESSIONS_PER_USER = 1
+    first = sign_in_times(make_auth, 1)[0]
+
+    sign_in_times(make_auth, 1)
+
+    assert first.get("/api/me/").json()["code"] == "session_revoked"
+
+
+{% endif -%}
 def test_the_cap_counts_each_users_sessions_apart(settings, make_auth, user, other_user):
     settings.JWT_MAX_SESSIONS_PER_USER = 1
     alice = sign_in_times(make_auth, 1)[0]

@@ -17,11 +17,11 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 {% if cookiecutter.token_blacklist == "yes" %}
-from . import blacklist, revocation
+from . import blacklist, events, revocation
 from .clients import UNKNOWN_CLIENT, Client
 from .exceptions import SessionExpired, SessionRevoked, TokenBlacklisted, TokenReused, UserInactive
 {%- else %}
-from . import revocation
+from . import events, revocation
 from .clients import UNKNOWN_CLIENT, Client
 from .exceptions import SessionExpired, SessionRevoked, UserInactive
 {%- endif %}
@@ -91,12 +91,22 @@ def start_session(user, client: Client = UNKNOWN_CLIENT) -> IssuedTokens:
     with transaction.atomic():
         if policy.max_sessions_per_user:
             lock_user(user.pk)
+        known_client = has_open_session_from(user.pk, client)
         family.save(force_insert=True)
 {%- if cookiecutter.token_blacklist == "yes" %}
         blacklist.record_issued(issued.refresh, issued.refresh_jwt, user.pk)
 {%- endif %}
         end_sessions_beyond_cap(user.pk)
+    if not known_client:
+        events.report_new_client(family, client)
     return issued
+
+
+def has_open_session_from(user_id, client: Client) -> bool:
+    """Return whether the user has an open session last used with this user agent and IP address."""
+    return TokenFamily.objects.filter(
+        user_id=user_id, revoked_at__isnull=True, user_agent=client.user_agent, ip_address=client.ip_address
+    ).exists()
 
 
 def lock_user(user_id) -> None:
@@ -109,9 +119,15 @@ def end_sessions_beyond_cap(user_id) -> None:
     cap = session_policy().max_sessions_per_user
     if not cap:
         return
-    open_sessions = TokenFamily.objects.filter(user_id=user_id, revoked_at__isnull=True)
-    kept = open_sessions.order_by("-last_used_at", "-created_at").values("pk")[:cap]
-    end_families(open_sessions.exclude(pk__in=kept), TokenFamily.Reason.SESSION_CAP)
+    users_sessions = TokenFamily.objects.filter(user_id=user_id)
+    kept = users_sessions.filter(revoked_at__isnull=True).order_by("-last_used_at", "-created_at").values("pk")[:cap]
+    # Not narrowed to the open ones: end_families reads back what it ended by their new revoked_at.
+    revoked_at = end_families(users_sessions.exclude(pk__in=kept), TokenFamily.Reason.SESSION_CAP)
+    if revoked_at is None:
+        return
+    ended = users_sessions.filter(revoked_at=revoked_at, revoked_reason=TokenFamily.Reason.SESSION_CAP)
+    ended_ids = list(ended.values_list("pk", flat=True))
+    transaction.on_commit(lambda: [events.report_ended_by_cap(pk, user_id) for pk in ended_ids])
 
 
 def live_family(token: RefreshToken) -> TokenFamily:
@@ -261,11 +277,11 @@ def rotate_and_spend(token: RefreshToken, raw: str, client: Client) -> IssuedTok
             blacklist.record_issued(issued.refresh, issued.refresh_jwt, family.user_id)
             note_rotation(family, spent=token, issued=issued, client=client)
     except blacklist.AlreadySpent:
-        return handle_replay(token)
+        return handle_replay(token, client)
     return issued
 
 
-def handle_replay(token: RefreshToken) -> IssuedTokens:
+def handle_replay(token: RefreshToken, client: Client) -> IssuedTokens:
     """Answer a refresh token that was already spent: grace, or reuse (revoke the family)."""
     policy = session_policy()
     with transaction.atomic():
@@ -276,6 +292,7 @@ def handle_replay(token: RefreshToken) -> IssuedTokens:
             end_families(TokenFamily.objects.filter(pk=family.pk), TokenFamily.Reason.REUSE)
     # Raised after the block commits, so the revocation is kept.
     if policy.reuse_detection:
+        events.report_reuse(family, replay=client)
         raise TokenReused()
     raise TokenBlacklisted()
 
@@ -360,16 +377,18 @@ def end_all_sessions(user_id, reason=TokenFamily.Reason.LOGOUT_ALL) -> None:
     end_families(TokenFamily.objects.filter(user_id=user_id), reason)
 
 
-def end_families(families, reason) -> None:
+def end_families(families, reason) -> datetime | None:
     """Revoke the open families in this queryset: one UPDATE in the database, then the cache.
 
     The UPDATE names them by its WHERE clause, never by a list of ids: a user with more open
     sessions than SQLite takes variables (32,766) would otherwise get a 500 from logout-all,
     and a password change would save the password and end no session. The ids the cache
-    needs are read back by the timestamp this call wrote, a batch at a time.
+    needs are read back by the timestamp this call wrote, a batch at a time; it is returned
+    (None if no family was open) for callers that read them back too.
     """
     revoked_at = timezone.now()
     if not families.filter(revoked_at__isnull=True).update(revoked_at=revoked_at, revoked_reason=reason):
-        return
+        return None
     just_revoked = families.filter(revoked_at=revoked_at, revoked_reason=reason).values_list("pk", flat=True)
     revocation.revoke_families(str(pk) for pk in just_revoked.iterator(chunk_size=revocation.WRITE_BATCH))
+    return revoked_at
