@@ -78,6 +78,7 @@ CHOICES = {
     "reuse_detection": YES_NO,
     "revoke_access_on_logout": YES_NO,
     "include_demo": YES_NO,
+    "native_app_endpoints": YES_NO,
     "setup_environment": YES_NO,
 }
 

@@ -53,6 +53,9 @@ MATRIX = {
     "demo:no": {
         "include_demo": "no",
     },
+    "storage:cookie-native-app-endpoints:yes": {
+        "native_app_endpoints": "yes",
+    },
     "hostile-strings-all-claims": {
         "project_name": 'Tom\'s "Quoted" \\ API',
         "project_slug": "quoted_api",

@@ -26,10 +26,10 @@ from .tokens import AccessToken, UntypedToken, decode_token, family_of, typed_us
 from .transport import refresh_transport
 
 
-def token_response(request, issued: sessions.IssuedTokens) -> Response:
+def token_response(request, issued: sessions.IssuedTokens, transport) -> Response:
     """Return the access token and its lifetime; the transport adds the refresh token."""
     response = Response({"access": issued.access_jwt, "expires_in": issued.expires_in})
-    refresh_transport.write(request, response, issued)
+    transport.write(request, response, issued)
     return response
 
 
@@ -51,11 +51,13 @@ class ObtainTokenView(PublicTokenView):
 
     throttle_classes = (AuthRateThrottle,)
     throttle_scope = "login"
+    transport = refresh_transport
 
     def post(self, request):
         serializer = LoginSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
-        return token_response(request, sessions.start_session(serializer.validated_data["user"], client_of(request)))
+        issued = sessions.start_session(serializer.validated_data["user"], client_of(request))
+        return token_response(request, issued, self.transport)
 
 
 @extend_schema(
@@ -68,15 +70,16 @@ class RefreshTokenView(PublicTokenView):
 
     throttle_classes = (AuthRateThrottle,)
     throttle_scope = "refresh"
+    transport = refresh_transport
 
     def post(self, request):
-        raw = refresh_transport.read(request)
-        return token_response(request, sessions.refresh_session(raw, client_of(request)))
+        raw = self.transport.read(request)
+        return token_response(request, sessions.refresh_session(raw, client_of(request)), self.transport)
 
     def handle_exception(self, exc):
         response = super().handle_exception(exc)
         if isinstance(exc, RefreshCookieDuplicated):
-            refresh_transport.clear(response)  # ours; a copy planted for another domain or path stays
+            self.transport.clear(response)  # ours; a copy planted for another domain or path stays
         return response
 
 
@@ -112,11 +115,12 @@ class LogoutView(APIView):
     """POST to end the caller's own session: its refresh tokens stop working."""
 
     permission_classes = (IsAuthenticated,)
+    transport = refresh_transport
 
     def post(self, request):
-        sessions.end_session(refresh_transport.session_to_end(request), request.user.pk)
+        sessions.end_session(self.transport.session_to_end(request), request.user.pk)
         response = Response(status=status.HTTP_205_RESET_CONTENT)
-        refresh_transport.clear(response)
+        self.transport.clear(response)
         return response
 
 
