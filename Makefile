@@ -60,8 +60,8 @@ demo: $(VENV)/.installed ## Render the template with defaults, set it up and ser
 	@rm -rf $(DEMO) && mkdir -p $(BUILD)
 	@echo "==> [1/4] Rendering the template with its defaults into $(DEMO)"
 	$(BIN)/cookiecutter --no-input --output-dir $(BUILD) . setup_environment=no
-	@echo "==> [2/4] Installing the generated project into $(DEMO)/.venv (a minute or two)"
-	cd $(DEMO) && $(MAKE) --no-print-directory install PYTHON=$(CURDIR)/$(BIN)/python
+	@echo "==> [2/4] Installing the generated project into $(DEMO)/.venv with uv (seconds, once uv's cache is warm)"
+	cd $(DEMO) && $(MAKE) --no-print-directory install PYTHON=$(CURDIR)/$(BIN)/python $(if $(wildcard $(BIN)/uv),UV=$(CURDIR)/$(BIN)/uv)
 	@echo "==> [3/4] Migrating the embedded SQLite database and creating the demo user"
 	cd $(DEMO) && $(MAKE) --no-print-directory demo-user
 	@echo ""

@@ -230,25 +230,117 @@ def venv_python(root: Path) -> str:
     return str(root / ".venv" / ("Scripts" if os.name == "nt" else "bin") / "python")
 
 
-def create_environment(answers: dict, root: Path) -> None:
-    run([sys.executable, "-m", "venv", ".venv"], root, "python3 -m venv .venv && make install")
+def venv_uv(root: Path) -> Path:
+    return root / ".venv" / ("Scripts" if os.name == "nt" else "bin") / ("uv.exe" if os.name == "nt" else "uv")
+
+
+def importable_uv() -> str | None:
+    """Return the uv binary of the `uv` package installed beside cookiecutter, if there is one."""
+    try:
+        import uv  # the PyPI package ships the binary and says where it is
+
+        return uv.find_uv_bin()
+    except (ImportError, FileNotFoundError):
+        return None
+
+
+def find_uv(root: Path) -> str | None:
+    """Return the uv to install with: on PATH, importable here, or already in .venv; else None."""
+    in_venv = str(venv_uv(root)) if venv_uv(root).exists() else None
+    return shutil.which("uv") or importable_uv() or in_venv
+
+
+def get_uv(answers: dict, root: Path) -> None:
+    """Make sure there is a uv to install with, installing it into .venv with pip when there is none."""
+    found = find_uv(root)
+    if found:
+        print(f"      using {found}", flush=True)
+        return
+    hint = "pip install uv, then make install"
+    # No pip in .venv: this Python's pip installs into it (pip 22.3+), seconds faster than ensurepip.
+    run([sys.executable, "-m", "venv", "--without-pip", ".venv"], root, hint)
+    try:
+        run([sys.executable, "-m", "pip", "--python", venv_python(root), "install", "--quiet", "uv"], root, hint)
+    except StepFailed:
+        # This Python has no pip, or one too old for --python: give .venv a pip of its own.
+        run([sys.executable, "-m", "venv", ".venv"], root, hint)
+        run([venv_python(root), "-m", "pip", "install", "--quiet", "uv"], root, hint)
+    print(f"      installed {venv_uv(root)} with pip", flush=True)
+
+
+def lock_dependencies(answers: dict, root: Path) -> None:
+    """Write uv.lock: the exact versions every later install (make install, CI) gets."""
+    uv = find_uv(root)
+    command = [uv, "lock", "--python", sys.executable]
+    try:
+        run(command, root, "make install")
+    except StepFailed as online:
+        # No network (or no index): the versions uv has cached still make a complete lock.
+        try:
+            run([*command, "--offline"], root, "make install")
+        except StepFailed:
+            raise online from None
+        print("      the package index was out of reach: locked from uv's cache", flush=True)
 
 
 def install_project(answers: dict, root: Path) -> None:
-    run([venv_python(root), "-m", "pip", "install", "--quiet", "--upgrade", "pip"], root, "make install")
-    run([venv_python(root), "-m", "pip", "install", "--quiet", "-e", ".[dev]"], root, "make install")
+    run(
+        [find_uv(root), "sync", "--locked", "--extra", "dev", "--python", sys.executable],
+        root,
+        "make install",
+    )
 
 
-def migrate_database(answers: dict, root: Path) -> None:
-    hint = "make migrate"
-    if answers["database"] == "postgresql":
-        hint = f"createdb {answers['project_slug']} (or set DATABASE_URL in .env), then make migrate"
-    # The migrations create the cache tables too (core/migrations).
-    run([venv_python(root), "manage.py", "migrate", "--no-input"], root, hint)
+# Run by the project's own Python, which has psycopg and django-environ. CREATE DATABASE needs a
+# connection to another database, and cannot run in a transaction.
+CREATE_DATABASE_IF_MISSING = """
+import sys
+
+import environ
+import psycopg
+from psycopg import sql
+
+env = environ.Env()
+env.read_env(".env")  # as config/settings does: a DATABASE_URL in the environment wins
+database = env.db("DATABASE_URL")
+server = dict(host=database["HOST"], port=database["PORT"], user=database["USER"], password=database["PASSWORD"])
+try:
+    with psycopg.connect(dbname="postgres", autocommit=True, **server) as connection:
+        query = "SELECT 1 FROM pg_database WHERE datname = %s"
+        if connection.execute(query, [database["NAME"]]).fetchone():
+            print(f"database {database['NAME']} is already there")
+        else:
+            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(database["NAME"])))
+            print(f"created database {database['NAME']}")
+except psycopg.Error as error:
+    sys.exit(f"could not create database {database['NAME']}: {error}")
+"""
 
 
-def check_project(answers: dict, root: Path) -> None:
-    run([venv_python(root), "manage.py", "check", "--fail-level", "WARNING"], root, ".venv/bin/python manage.py check")
+def create_database(answers: dict, root: Path) -> None:
+    """Create the project's PostgreSQL database on the server DATABASE_URL names, unless it is there."""
+    hint = "start PostgreSQL (or point DATABASE_URL in .env at a server), create the database it names, make migrate"
+    result = subprocess.run(
+        [venv_python(root), "-c", CREATE_DATABASE_IF_MISSING], cwd=root, capture_output=True, text=True
+    )
+    if result.returncode != 0:
+        raise StepFailed(f"{(result.stdout + result.stderr).strip()}\nTo finish by hand: {hint}")
+    print(f"      {result.stdout.strip()}", flush=True)
+
+
+# One Django start-up instead of two: on a new .venv each start compiles Django afresh, a second
+# or more. The check stops at warnings too, before the database is touched; the migrations
+# create the cache tables as well (core/migrations).
+CHECK_AND_MIGRATE = (
+    "from django.core.management import call_command; "
+    "call_command('check', fail_level='WARNING'); "
+    "call_command('migrate', interactive=False)"
+)
+
+
+def check_and_migrate(answers: dict, root: Path) -> None:
+    hint = ".venv/bin/python manage.py check --fail-level WARNING && make migrate"
+    run([venv_python(root), "manage.py", "shell", "--command", CHECK_AND_MIGRATE], root, hint)
 
 
 def features_off_note(answers: dict) -> str | None:
@@ -301,11 +393,13 @@ def steps_for(answers: dict) -> list:
     steps.append(("Checking the rendered files", check_render))
     if sets_up_environment(answers):
         steps += [
-            ("Creating the virtual environment .venv", create_environment),
-            ("Installing the project and its dev tools", install_project),
-            ("Migrating the database", migrate_database),
-            ("Running manage.py check", check_project),
+            ("Finding uv (else installing it into .venv with pip)", get_uv),
+            ("Locking the dependencies in uv.lock", lock_dependencies),
+            ("Installing the locked versions into .venv", install_project),
         ]
+        if answers["database"] == "postgresql":
+            steps.append(("Creating the PostgreSQL database if it is missing", create_database))
+        steps.append(("Checking the project and migrating the database", check_and_migrate))
     return steps
 
 

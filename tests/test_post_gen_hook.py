@@ -88,8 +88,8 @@ def test_steps_follow_the_answers():
 
     assert "Generating the RS256 key pair in keys/" in names({"signing_algorithm": "RS256"})
     assert "Generating the RS256 key pair in keys/" not in names({})
-    assert "Migrating the database" in names({"setup_environment": "yes"})
-    assert "Migrating the database" not in names({"setup_environment": "no"})
+    assert "Checking the project and migrating the database" in names({"setup_environment": "yes"})
+    assert "Checking the project and migrating the database" not in names({"setup_environment": "no"})
 
 
 def test_the_templates_own_code_is_lint_clean():

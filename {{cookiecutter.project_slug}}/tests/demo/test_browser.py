@@ -33,7 +33,7 @@ COOKIE_MODE = MODE == "httponly_cookie"
 # Long enough that the client's margin (a quarter of it) outlasts the whole second a JWT's
 # exp may be truncated by; short enough for several expiries in seconds.
 LIFETIME = 6
-# The client refreshes a quarter of the lifetime before expiry (refreshDueAt in auth-client.js).
+# The client refreshes a quarter of the lifetime before expiry (client/src/lib/schedule.js).
 REFRESH_PERIOD = LIFETIME * 3 / 4
 README_SCREENSHOT = PROJECT_DIR / "docs" / "screenshots" / f"demo-{MODE}.png"
 
@@ -175,8 +175,23 @@ def test_two_tabs_share_one_refresh_per_expiry(context, server):
     assert_never_refused(*tabs)
     for tab in tabs:
         assert_sent_only_unexpired_tokens(tab)
-        wait_for_refresh_count(tab, done)  # the count is the session's, shared by its tabs
+        wait_until_tab_shows_server_count(tab, server, before)  # the count is the session's, shared by its tabs
     assert_refresh_token_kept_out_of_scripts(context, tabs)
+
+
+def wait_until_tab_shows_server_count(tab: Tab, server, before: int, seconds: float = 5) -> None:
+    """Wait until the page shows as many refreshes as the server has answered since `before`.
+
+    Both are read again each time: the next scheduled refresh may land while this waits.
+    """
+    deadline = time.monotonic() + seconds
+    while True:
+        shown = tab.page.eval_on_selector("#refresh-count", "element => element.textContent")
+        answered = refreshes(server) - before
+        if shown == str(answered):
+            return
+        assert time.monotonic() < deadline, f"the page shows {shown} refreshes, the server answered {answered}"
+        tab.page.wait_for_timeout(100)
 
 
 def test_a_tab_waking_from_sleep_refreshes_before_its_next_request(context, server):

@@ -61,7 +61,7 @@ ME_PATH = "/api/me/"
 # The day's API traffic, which the network may drop (refreshes have a rate of their own);
 # signing in and out are not part of it.
 FLAKY_API = {ME_PATH, ECHO_PATH}
-# The client refreshes a token this share of its lifetime after it arrived (auth-client.js:
+# The client refreshes a token this share of its lifetime after it arrived (client/src/lib/schedule.js:
 # the margin before expiry is a quarter of a short lifetime).
 REFRESH_AT = 0.75
 # The tabs share one page clock, but two tabs' readings of it may differ by a few ms.
