@@ -27,9 +27,20 @@ PRUNE_TABLE = {
         "docs/screenshots/demo-httponly_cookie.png",
     ],
     ("refresh_token_storage", "httponly_cookie"): [
-        "{slug}/authentication/body.py",
         "tests/authentication/test_body_mode.py",
         "docs/screenshots/demo-local_storage.png",
+    ],
+    # Derived answers (derived_answers below): a cookie-mode project keeps the body carrier
+    # only for its /api/app/ endpoints.
+    ("serves_app_endpoints", "no"): [
+        "{slug}/authentication/app_views.py",
+        "tests/authentication/test_app_endpoints.py",
+        "docs/native-apps.md",
+    ],
+    ("carries_refresh_in_body", "no"): [
+        "{slug}/authentication/body.py",
+        "docs/scripts.md",
+        "tests/core/test_script_example.py",
     ],
     ("include_demo", "no"): [
         "{slug}/demo",
@@ -71,9 +82,21 @@ class StepFailed(Exception):
     """A step could not finish; the message says how to finish it by hand."""
 
 
+def derived_answers(answers: dict) -> dict:
+    """Return the answers plus what follows from several of them together, as "yes"/"no"."""
+    cookie_mode = answers["refresh_token_storage"] == "httponly_cookie"
+    serves_app_endpoints = cookie_mode and answers.get("native_app_endpoints") == "yes"
+    return {
+        **answers,
+        "serves_app_endpoints": "yes" if serves_app_endpoints else "no",
+        "carries_refresh_in_body": "yes" if serves_app_endpoints or not cookie_mode else "no",
+    }
+
+
 def paths_to_prune(answers: dict) -> list[str]:
     """Return the project-relative paths that these answers make unnecessary."""
     slug = answers["project_slug"]
+    answers = derived_answers(answers)
     return [
         path.format(slug=slug)
         for (key, value), paths in PRUNE_TABLE.items()
@@ -337,6 +360,16 @@ def features_off_note(answers: dict) -> str | None:
     return f"Note: with {' and '.join(off)} off, {followers} are off too."
 
 
+def app_endpoints_note(answers: dict) -> str | None:
+    """Return a line saying native_app_endpoints changes nothing in local_storage mode, or None."""
+    if answers.get("native_app_endpoints") != "yes" or answers["refresh_token_storage"] != "local_storage":
+        return None
+    return (
+        "Note: in local_storage mode the normal endpoints already take the refresh token in JSON; "
+        "native_app_endpoints adds nothing."
+    )
+
+
 def rendered_by_cruft(answers: dict) -> bool:
     """Return whether cruft renders the template (it adds `_commit`; plain cookiecutter does not)."""
     return "_commit" in answers
@@ -392,9 +425,9 @@ def run_steps(answers: dict, root: Path) -> bool:
 def main() -> None:
     answers = json.loads(RAW_ANSWERS)
     root = Path.cwd()
-    note = features_off_note(answers)
-    if note:
-        print(note, flush=True)
+    for note in (features_off_note(answers), app_endpoints_note(answers)):
+        if note:
+            print(note, flush=True)
     if answers["setup_environment"] == "yes" and not sets_up_environment(answers):
         print("Note: cruft renders this template again on every update, so set up with `make install`.", flush=True)
     if run_steps(answers, root):

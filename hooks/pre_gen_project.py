@@ -62,6 +62,7 @@ INTEGER_RANGES = {
     "refresh_token_lifetime_days": (1, 365),
     "rotation_grace_seconds": (0, 60),
     "max_session_days": (0, 3650),
+    "max_sessions_per_user": (0, 1000),
     "leeway_seconds": (0, 300),
 }
 
@@ -77,6 +78,7 @@ CHOICES = {
     "reuse_detection": YES_NO,
     "revoke_access_on_logout": YES_NO,
     "include_demo": YES_NO,
+    "native_app_endpoints": YES_NO,
     "setup_environment": YES_NO,
 }
 

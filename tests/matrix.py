@@ -40,6 +40,7 @@ MATRIX = {
         "database": "postgresql",
         "rotation_grace_seconds": "10",
         "max_session_days": "0",
+        "max_sessions_per_user": "0",
         "revoke_access_on_logout": "no",
     },
     "short-lifetimes-no-claims-no-leeway": {
@@ -52,6 +53,9 @@ MATRIX = {
     "demo:no": {
         "include_demo": "no",
     },
+    "storage:cookie-native-app-endpoints:yes": {
+        "native_app_endpoints": "yes",
+    },
     "hostile-strings-all-claims": {
         "project_name": 'Tom\'s "Quoted" \\ API',
         "project_slug": "quoted_api",
@@ -61,6 +65,7 @@ MATRIX = {
         "access_token_lifetime_minutes": "1440",
         "refresh_token_lifetime_days": "365",
         "max_session_days": "3650",
+        "max_sessions_per_user": "1000",
         "leeway_seconds": "300",
         "rotation_grace_seconds": "60",
         "jwt_issuer": "https://auth.example.com/",

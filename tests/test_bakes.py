@@ -60,8 +60,11 @@ def test_storage_mode_decides_the_cookie_files(project):
     app = path / answers["project_slug"] / "authentication"
     cookie_mode = answers["refresh_token_storage"] == "httponly_cookie"
 
+    serves_app_endpoints = cookie_mode and answers["native_app_endpoints"] == "yes"
+
     assert (app / "cookies.py").exists() == cookie_mode
-    assert (app / "body.py").exists() != cookie_mode
+    assert (app / "body.py").exists() == (not cookie_mode or serves_app_endpoints)
+    assert (app / "app_views.py").exists() == serves_app_endpoints
     assert (path / "tests" / "authentication" / "test_cookie_mode.py").exists() == cookie_mode
     assert (path / "tests" / "authentication" / "test_body_mode.py").exists() != cookie_mode
     assert f'refreshStorage: "{answers["refresh_token_storage"]}"' in (path / "client/src/config.js").read_text()

@@ -47,6 +47,25 @@ def test_prune_table_leaves_the_blacklist_module_out_without_the_blacklist():
     assert "my_api/authentication/blacklist.py" not in kept
 
 
+def test_a_cookie_mode_project_keeps_the_body_carrier_only_for_its_app_endpoints():
+    without = post_gen.paths_to_prune(default_answers())
+    with_app = post_gen.paths_to_prune({**default_answers(), "native_app_endpoints": "yes"})
+
+    assert {"my_api/authentication/body.py", "my_api/authentication/app_views.py"} <= set(without)
+    assert not {"my_api/authentication/body.py", "my_api/authentication/app_views.py"} & set(with_app)
+    assert "tests/authentication/test_body_mode.py" in with_app
+
+
+def test_native_app_endpoints_change_nothing_in_local_storage_mode_and_the_hook_says_so():
+    local = {**default_answers(), "refresh_token_storage": "local_storage"}
+    with_app = {**local, "native_app_endpoints": "yes"}
+
+    assert post_gen.paths_to_prune(with_app) == post_gen.paths_to_prune(local)
+    assert "adds nothing" in post_gen.app_endpoints_note(with_app)
+    assert post_gen.app_endpoints_note(local) is None
+    assert post_gen.app_endpoints_note({**default_answers(), "native_app_endpoints": "yes"}) is None
+
+
 def test_leftover_template_syntax_is_found(tmp_path):
     (tmp_path / "clean.py").write_text("x = {'a': {'b': 1}}\n")
     (tmp_path / "django.html").write_text("{% load static %}{{ request.path }}\n")

@@ -34,6 +34,8 @@ BAD_ANSWERS = {
     "grace-too-long": ({"rotation_grace_seconds": "61"}, "whole number from 0 to 60"),
     "max-session-negative": ({"max_session_days": "-1"}, "max_session_days: '-1'"),
     "max-session-shorter-than-refresh": ({"max_session_days": "3"}, "at least refresh_token_lifetime_days (7)"),
+    "max-sessions-negative": ({"max_sessions_per_user": "-1"}, "max_sessions_per_user: '-1'"),
+    "max-sessions-too-many": ({"max_sessions_per_user": "1001"}, "whole number from 0 to 1000"),
     "leeway-too-long": ({"leeway_seconds": "301"}, "whole number from 0 to 300"),
     "storage-unknown": ({"refresh_token_storage": "session_storage"}, "use httponly_cookie or local_storage"),
     "algorithm-unknown": ({"signing_algorithm": "HS512"}, "use HS256 or RS256"),

@@ -7,6 +7,8 @@ export const projectDefaults = Object.freeze({
     refresh: "/api/token/refresh/",
     logout: "/api/auth/logout/",
     logoutAll: "/api/auth/logout-all/",
+    logoutOthers: "/api/auth/logout-others/",
+    sessions: "/api/auth/sessions/",
     csrf: "/api/auth/csrf/",
   }),
 });

@@ -11,6 +11,8 @@ test("the project defaults name the API's endpoints", () => {
     refresh: "/api/token/refresh/",
     logout: "/api/auth/logout/",
     logoutAll: "/api/auth/logout-all/",
+    logoutOthers: "/api/auth/logout-others/",
+    sessions: "/api/auth/sessions/",
     csrf: "/api/auth/csrf/",
   });
   assert.ok(Object.isFrozen(projectDefaults) && Object.isFrozen(projectDefaults.endpoints));

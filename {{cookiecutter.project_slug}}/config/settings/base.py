@@ -277,6 +277,10 @@ JWT_ROTATION_GRACE_SECONDS = check_range(
 JWT_REUSE_DETECTION = {{ cookiecutter.reuse_detection == "yes" }}
 # No session outlives this, however often it is refreshed; None means unlimited.
 JWT_MAX_SESSION = {% if cookiecutter.max_session_days == "0" %}None{% else %}timedelta(days={{ cookiecutter.max_session_days }}){% endif %}
+# Open sessions a user may hold; a sign-in beyond them ends the least recently used. 0: no cap.
+JWT_MAX_SESSIONS_PER_USER = check_range(
+    "JWT_MAX_SESSIONS_PER_USER", env.int("JWT_MAX_SESSIONS_PER_USER", default={{ cookiecutter.max_sessions_per_user }}), 0, 1000
+)
 # Requests per client IP before a 429 (brute force); counted in the cache above. Verify
 # answers other services too: raise its rate if one of them asks for every request it serves.
 # login_account: failed sign-ins per account from any address; someone who knows a username

@@ -145,6 +145,12 @@ ACCESS_TOKEN_TAKERS = {
     "me": lambda session, token: send_bearer(session, "/api/me/", token),
     "logout": lambda session, token: send_bearer(session, "/api/auth/logout/", token, "post"),
     "logout-all": lambda session, token: send_bearer(session, "/api/auth/logout-all/", token, "post"),
+    "logout-others": lambda session, token: send_bearer(session, "/api/auth/logout-others/", token, "post"),
+    "sessions": lambda session, token: send_bearer(session, "/api/auth/sessions/", token),
+    # The signed-in session's own id, so a DELETE let through would have had something to end.
+    "end-session": lambda session, token: send_bearer(
+        session, f"/api/auth/sessions/{claims_of(session.access)['fam']}/", token, "delete"
+    ),
 }
 
 
@@ -328,7 +334,14 @@ BAD_HEADERS = {
 
 @pytest.mark.parametrize("header", BAD_HEADERS.values(), ids=BAD_HEADERS)
 @pytest.mark.parametrize(
-    "path, method", [("/api/me/", "get"), ("/api/auth/logout/", "post"), ("/api/auth/logout-all/", "post")]
+    "path, method",
+    [
+        ("/api/me/", "get"),
+        ("/api/auth/logout/", "post"),
+        ("/api/auth/logout-all/", "post"),
+        ("/api/auth/logout-others/", "post"),
+        ("/api/auth/sessions/", "get"),
+    ],
 )
 def test_bad_authorization_headers_get_401(session, header, path, method):
     before = stored_state()
@@ -364,10 +377,11 @@ BODY_ENDPOINTS = [
     "/api/token/verify/",
     "/api/auth/logout/",
     "/api/auth/logout-all/",
+    "/api/auth/logout-others/",
 ]
 # These read no field (the refresh token is in the cookie, or none is needed), yet still read
 # the body: they take none or {}, and refuse anything else as the other endpoints do.
-FIELDLESS_ENDPOINTS = ["/api/auth/logout-all/"]
+FIELDLESS_ENDPOINTS = ["/api/auth/logout-all/", "/api/auth/logout-others/"]
 if COOKIE_MODE:
     FIELDLESS_ENDPOINTS += ["/api/token/refresh/", "/api/auth/logout/"]
 BAD_BODIES = {

@@ -4,29 +4,15 @@ Stock simplejwt checks the blacklist and records the rotation in separate steps,
 concurrent refreshes with one token can all succeed. Here one unique insert decides.
 """
 
-import threading
-from concurrent.futures import ThreadPoolExecutor
-
 import jwt
 import pytest
 
+from tests.support.servers import all_at_once
 from tests.support.sessions import http_session
 
 pytestmark = pytest.mark.live_server_process
 
 CONCURRENT_REFRESHES = 20
-
-
-def all_at_once(count: int, action):
-    """Run `action` in `count` threads released together; return the results."""
-    barrier = threading.Barrier(count)
-
-    def run(_):
-        barrier.wait()
-        return action()
-
-    with ThreadPoolExecutor(count) as pool:
-        return list(pool.map(run, range(count)))
 
 
 def refresh_one_token_concurrently(start_server, grace_seconds: int):

@@ -30,9 +30,10 @@ def open_sessions_in_sql(user, count: int) -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             f"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < %s) "  # noqa: S608
-            f"INSERT INTO {table} (id, user_id, created_at, last_issued_jti, last_spent_jti, revoked_reason) "
-            f"SELECT {RANDOM_UUID_SQL[connection.vendor]}, %s, %s, '', '', '' FROM n",
-            [count, user.pk, created_at],
+            f"INSERT INTO {table} "
+            f"(id, user_id, created_at, last_used_at, last_issued_jti, last_spent_jti, revoked_reason, user_agent) "
+            f"SELECT {RANDOM_UUID_SQL[connection.vendor]}, %s, %s, %s, '', '', '', '' FROM n",
+            [count, user.pk, created_at, created_at],
         )
 
 

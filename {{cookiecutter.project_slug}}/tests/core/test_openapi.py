@@ -21,6 +21,9 @@ ENDPOINTS = {
     "/api/token/verify/",
     "/api/auth/logout/",
     "/api/auth/logout-all/",
+    "/api/auth/logout-others/",
+    "/api/auth/sessions/",
+    "/api/auth/sessions/{session_id}/",
     "/api/me/",
 }
 # What must hold for every generated request: no 5xx, every answer (body and headers) as
@@ -103,6 +106,14 @@ LOGOUT_ALL_CONFIG = """
 [[operations]]
 include-path = "/api/auth/logout-all/"
 headers = { Authorization = "Bearer ${LOGOUT_ALL_ACCESS}" }
+
+[[operations]]
+include-path = "/api/auth/logout-others/"
+headers = { Authorization = "Bearer ${LOGOUT_OTHERS_ACCESS}" }
+
+[[operations]]
+include-path = "/api/auth/sessions/{session_id}/"
+parameters = { "path.session_id" = "${ENDED_SESSION_ID}" }
 """
 
 
@@ -126,8 +137,10 @@ def signed_in_config(folder: Path) -> Path:
 def signed_in_environment(server) -> tuple[AuthSession, dict]:
     """Sign in once for the run and once for each operation that ends a session; return the first and the secrets."""
     create_user(server.env, "bob")
-    signed_in, refreshing, logging_out, everywhere = (http_session(server.url) for _ in range(4))
-    for session, username in ((signed_in, "alice"), (refreshing, "alice"), (logging_out, "alice"), (everywhere, "bob")):
+    create_user(server.env, "carol")
+    signed_in, refreshing, logging_out, everywhere, ended, others = (http_session(server.url) for _ in range(6))
+    users = [(signed_in, "alice"), (refreshing, "alice"), (logging_out, "alice"), (ended, "alice")]
+    for session, username in [*users, (everywhere, "bob"), (others, "carol")]:
         assert session.login(username).status_code == 200
     secrets = {
         "ACCESS": signed_in.access,
@@ -136,6 +149,9 @@ def signed_in_environment(server) -> tuple[AuthSession, dict]:
         "LOGOUT_ACCESS": logging_out.access,
         "LOGOUT_REFRESH": logging_out.refresh_token,
         "LOGOUT_ALL_ACCESS": everywhere.access,
+        "LOGOUT_OTHERS_ACCESS": others.access,
+        # alice ends one session of her own that no other operation uses.
+        "ENDED_SESSION_ID": next(entry["id"] for entry in ended.get("/api/auth/sessions/").data if entry["current"]),
     }
     return signed_in, secrets
 
@@ -153,6 +169,9 @@ def test_schemathesis_finds_no_server_error_and_no_answer_that_breaks_the_schema
     assert server.count_requests("POST", "/api/token/refresh/", 200) >= 1
     assert server.count_requests("POST", "/api/auth/logout/", 205) >= 1
     assert server.count_requests("POST", "/api/auth/logout-all/", 205) >= 1
+    assert server.count_requests("POST", "/api/auth/logout-others/", 205) >= 1
+    assert server.count_requests("GET", "/api/auth/sessions/", 200) >= 1
+    assert server.count_requests("DELETE", f"/api/auth/sessions/{secrets['ENDED_SESSION_ID']}/", 204) == 1
     assert signed_in.get("/api/me/").status_code == 200
 
     assert_passed(schemathesis(schema_url))

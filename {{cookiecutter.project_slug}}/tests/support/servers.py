@@ -11,10 +11,12 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -296,3 +298,15 @@ class RedisServer:
 
     def flush(self) -> None:
         redis.Redis.from_url(self.url).flushdb()
+
+
+def all_at_once(count: int, action):
+    """Run `action` in `count` threads released together; return the results."""
+    barrier = threading.Barrier(count)
+
+    def run(_):
+        barrier.wait()
+        return action()
+
+    with ThreadPoolExecutor(count) as pool:
+        return list(pool.map(run, range(count)))

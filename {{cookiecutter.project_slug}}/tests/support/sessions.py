@@ -60,6 +60,9 @@ class HttpClient:
     def get(self, path: str, **headers: str) -> HttpResponse:
         return self.request("GET", path, None, headers)
 
+    def delete(self, path: str, **headers: str) -> HttpResponse:
+        return self.request("DELETE", path, None, headers)
+
     def post(self, path: str, data=None, format: str = "json", **headers: str) -> HttpResponse:
         return self.request("POST", path, data, headers)
 
@@ -151,6 +154,10 @@ class AuthSession:
     def get(self, path: str, access: str | None = None):
         """GET `path` with the held access token, or with `access`."""
         return self.client.get(path, **self.auth_header(access))
+
+    def delete(self, path: str, access: str | None = None):
+        """DELETE `path` with the held access token, or with `access`."""
+        return self.client.delete(path, **self.auth_header(access))
 
     def auth_header(self, access: str | None = None) -> dict:
         return {"HTTP_AUTHORIZATION": f"Bearer {access or self.access}"}

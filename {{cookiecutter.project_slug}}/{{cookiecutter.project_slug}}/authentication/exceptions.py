@@ -1,7 +1,7 @@
 """Why a token or session was refused: 401 errors with stable codes the client can switch on."""
 
 from rest_framework import status
-from rest_framework.exceptions import APIException, AuthenticationFailed
+from rest_framework.exceptions import APIException, AuthenticationFailed, NotFound
 
 
 class TokenRefused(AuthenticationFailed):
@@ -43,6 +43,13 @@ class SessionExpired(TokenRefused):
 class UserInactive(TokenRefused):
     default_detail = "No active account found for the given token."
     default_code = "user_inactive"
+
+
+class SessionNotFound(NotFound):
+    """No open session of the caller has this id: unknown, ended, or another user's (one answer for all)."""
+
+    default_detail = "You have no open session with this id."
+    default_code = "session_not_found"
 
 
 class RefreshTokenMissing(APIException):

@@ -5,6 +5,9 @@ import uuid
 from django.conf import settings
 from django.db import models
 
+# A User-Agent header is rarely over 300 characters; the rest of a longer one is dropped.
+USER_AGENT_MAX_LENGTH = 512
+
 
 class TokenFamily(models.Model):
     """A sign-in session: the refresh tokens rotated from one login, revoked together.
@@ -17,6 +20,9 @@ class TokenFamily(models.Model):
         LOGOUT_ALL = "logout_all", "Logged out everywhere"
         REUSE = "reuse", "Refresh token reused"
         ACCOUNT_CHANGED = "account_changed", "Account changed: password, privileges, claims; disabled or deleted"
+        ENDED_BY_USER = "ended_by_user", "Ended by the user from another session"
+        SESSION_CAP = "session_cap", "Least recently used beyond the sessions allowed per user"
+        ENDED_BY_ADMIN = "ended_by_admin", "Ended by staff in the admin"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="token_families")
@@ -29,6 +35,11 @@ class TokenFamily(models.Model):
     # within the grace window.
     last_spent_jti = models.CharField(max_length=255, blank=True, default="")
     last_rotated_at = models.DateTimeField(null=True, blank=True)
+    # The last sign-in or refresh, and the client that made it: what the user sees in the
+    # list of their sessions, and what the cap per user ends first (least recently used).
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    user_agent = models.CharField(max_length=USER_AGENT_MAX_LENGTH, blank=True, default="")
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
     revoked_reason = models.CharField(max_length=32, choices=Reason.choices, blank=True, default="")
 
@@ -39,6 +50,8 @@ class TokenFamily(models.Model):
             models.Index(fields=["user", "revoked_at"]),
             # Refilling the revocation cache reads the sessions revoked in the last minutes.
             models.Index(fields=["revoked_at"], name="tokenfamily_revoked_at"),
+            # Listing a user's open sessions, and finding the least recently used beyond the cap.
+            models.Index(fields=["user", "revoked_at", "last_used_at"], name="tokenfamily_user_last_used"),
         ]
 
     def __str__(self) -> str:

@@ -26,6 +26,7 @@ class SessionPolicy:
     revocation_sync_seconds: float
     revocation_pubsub: bool
     custom_claims: tuple[str, ...]
+    max_sessions_per_user: int
 
     @property
     def revocation_ttl(self) -> timedelta:
@@ -52,6 +53,7 @@ def session_policy() -> SessionPolicy:
         revocation_sync_seconds=settings.JWT_REVOCATION_SYNC_SECONDS,
         revocation_pubsub=settings.JWT_REVOCATION_PUBSUB,
         custom_claims=tuple(settings.JWT_CUSTOM_CLAIMS),
+        max_sessions_per_user=settings.JWT_MAX_SESSIONS_PER_USER,
     )
 
 

@@ -4,6 +4,7 @@ from django.contrib.auth import authenticate, get_user_model
 from rest_framework import serializers
 from rest_framework.exceptions import AuthenticationFailed, Throttled
 
+from .models import TokenFamily
 from .throttling import FailedSignInLimit
 
 # Far longer than any token this project issues, far shorter than a request that tries
@@ -73,6 +74,19 @@ class VerifySerializer(StrictSerializer):
     """An access token, to check its signature, expiry and revocation."""
 
     token = serializers.CharField(max_length=MAX_TOKEN_LENGTH)
+
+
+class SessionSerializer(serializers.ModelSerializer):
+    """One of the caller's open sessions, as GET /api/auth/sessions/ lists it."""
+
+    current = serializers.SerializerMethodField(help_text="Whether this is the session of the token making the call.")
+
+    class Meta:
+        model = TokenFamily
+        fields = ("id", "created_at", "last_used_at", "expires_at", "user_agent", "ip_address", "current")
+
+    def get_current(self, family: TokenFamily) -> bool:
+        return str(family.pk) == self.context["current_session_id"]
 
 
 class TokenResponseSerializer(serializers.Serializer):

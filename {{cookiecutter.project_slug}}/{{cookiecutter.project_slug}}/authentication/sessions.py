@@ -12,13 +12,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 {% if cookiecutter.token_blacklist == "yes" %}
-from . import blacklist, revocation
+from . import blacklist, events, revocation
+from .clients import UNKNOWN_CLIENT, Client
 from .exceptions import SessionExpired, SessionRevoked, TokenBlacklisted, TokenReused, UserInactive
 {%- else %}
-from . import revocation
+from . import events, revocation
+from .clients import UNKNOWN_CLIENT, Client
 from .exceptions import SessionExpired, SessionRevoked, UserInactive
 {%- endif %}
 from .models import TokenFamily
@@ -61,23 +65,69 @@ class IssuedTokens:
         return max(0, math.floor(self.access["exp"] - time.time()))
 
 
-def start_session(user) -> IssuedTokens:
-    """Open a new session family for a user who has just signed in."""
+def start_session(user, client: Client = UNKNOWN_CLIENT) -> IssuedTokens:
+    """Open a new session family for a user who has just signed in from `client`.
+
+    Beyond the sessions a user may hold (JWT_MAX_SESSIONS_PER_USER), the least recently
+    used end in the same transaction. The user's row is locked first, so concurrent
+    sign-ins of one user take turns and each sees the others' sessions (on SQLite the
+    IMMEDIATE transaction already does that).
+    """
     policy = session_policy()
     now = timezone.now()
     expires_at = now + policy.max_session if policy.max_session else None
-    family = TokenFamily(user=user, created_at=now, expires_at=expires_at)
+    family = TokenFamily(
+        user=user,
+        created_at=now,
+        last_used_at=now,
+        expires_at=expires_at,
+        ip_address=client.ip_address,
+        user_agent=client.user_agent,
+    )
     refresh = RefreshToken.for_session(user, family.pk, not_after=expires_at)
     family.last_issued_jti = refresh.jti
     issued = IssuedTokens(access=refresh.access_token(), refresh=refresh)
-{%- if cookiecutter.token_blacklist == "yes" %}
+    issued.refresh_jwt  # noqa: B018  (sign now, outside the transaction)
     with transaction.atomic():
+        if policy.max_sessions_per_user:
+            lock_user(user.pk)
+        known_client = has_open_session_from(user.pk, client)
         family.save(force_insert=True)
+{%- if cookiecutter.token_blacklist == "yes" %}
         blacklist.record_issued(issued.refresh, issued.refresh_jwt, user.pk)
-{%- else %}
-    family.save(force_insert=True)
 {%- endif %}
+        end_sessions_beyond_cap(user.pk)
+    if not known_client:
+        events.report_new_client(family, client)
     return issued
+
+
+def has_open_session_from(user_id, client: Client) -> bool:
+    """Return whether the user has an open session last used with this user agent and IP address."""
+    return TokenFamily.objects.filter(
+        user_id=user_id, revoked_at__isnull=True, user_agent=client.user_agent, ip_address=client.ip_address
+    ).exists()
+
+
+def lock_user(user_id) -> None:
+    """Lock the user's row until the transaction ends (a no-op on SQLite, whose writers take turns anyway)."""
+    list(get_user_model().objects.select_for_update().filter(pk=user_id).values_list("pk", flat=True))
+
+
+def end_sessions_beyond_cap(user_id) -> None:
+    """End the user's least recently used open sessions beyond JWT_MAX_SESSIONS_PER_USER (0: no cap)."""
+    cap = session_policy().max_sessions_per_user
+    if not cap:
+        return
+    users_sessions = TokenFamily.objects.filter(user_id=user_id)
+    kept = users_sessions.filter(revoked_at__isnull=True).order_by("-last_used_at", "-created_at").values("pk")[:cap]
+    # Not narrowed to the open ones: end_families reads back what it ended by their new revoked_at.
+    revoked_at = end_families(users_sessions.exclude(pk__in=kept), TokenFamily.Reason.SESSION_CAP)
+    if revoked_at is None:
+        return
+    ended = users_sessions.filter(revoked_at=revoked_at, revoked_reason=TokenFamily.Reason.SESSION_CAP)
+    ended_ids = list(ended.values_list("pk", flat=True))
+    transaction.on_commit(lambda: [events.report_ended_by_cap(pk, user_id) for pk in ended_ids])
 
 
 def live_family(token: RefreshToken) -> TokenFamily:
@@ -122,20 +172,24 @@ def parse_family_id(value) -> uuid.UUID:
     return uuid.UUID(value)
 
 
-def refresh_session(raw: str) -> IssuedTokens:
-    """Exchange a refresh token for new tokens, rotating it if the policy says so."""
+def refresh_session(raw: str, client: Client = UNKNOWN_CLIENT) -> IssuedTokens:
+    """Exchange a refresh token for new tokens, rotating it if the policy says so.
+
+    A rotation records when and from where (`client`) the session was last used, in the
+    UPDATE it makes anyway; without rotation nothing is written, so the session shows its sign-in.
+    """
     token = decode_token(RefreshToken, raw)
     policy = session_policy()
     if not policy.rotate:
         return reissue_access(token)
 {%- if cookiecutter.token_blacklist == "yes" %}
     if policy.spend_on_rotation:
-        return rotate_and_spend(token, raw)
+        return rotate_and_spend(token, raw, client)
 {%- endif %}
-    return rotate(token)
+    return rotate(token, client)
 
 
-def rotate(token: RefreshToken) -> IssuedTokens:
+def rotate(token: RefreshToken, client: Client) -> IssuedTokens:
     """Return the family's next token pair; the old refresh token stays valid until it expires.
 
     The new tokens are signed before the write, so the write lock (on SQLite, the whole
@@ -146,17 +200,23 @@ def rotate(token: RefreshToken) -> IssuedTokens:
 {%- if cookiecutter.token_blacklist == "yes" %}
     with transaction.atomic():
         blacklist.record_issued(issued.refresh, issued.refresh_jwt, family.user_id)
-        note_rotation(family, spent=token, issued=issued)
+        note_rotation(family, spent=token, issued=issued, client=client)
 {%- else %}
-    note_rotation(family, spent=token, issued=issued)
+    note_rotation(family, spent=token, issued=issued, client=client)
 {%- endif %}
     return issued
 
 
-def note_rotation(family: TokenFamily, spent: RefreshToken, issued: "IssuedTokens") -> None:
-    """Record the family's newest and last spent token; refuse if it was revoked meanwhile."""
+def note_rotation(family: TokenFamily, spent: RefreshToken, issued: "IssuedTokens", client: Client) -> None:
+    """Record the family's newest and last spent token, and its last use; refuse if it was revoked meanwhile."""
+    now = timezone.now()
     updated = TokenFamily.objects.filter(pk=family.pk, revoked_at__isnull=True).update(
-        last_issued_jti=issued.refresh.jti, last_spent_jti=spent.jti, last_rotated_at=timezone.now()
+        last_issued_jti=issued.refresh.jti,
+        last_spent_jti=spent.jti,
+        last_rotated_at=now,
+        last_used_at=now,
+        ip_address=client.ip_address,
+        user_agent=client.user_agent,
     )
     if not updated:
         raise SessionRevoked()
@@ -200,7 +260,7 @@ def next_pair(family: TokenFamily) -> IssuedTokens:
 
 
 {% if cookiecutter.token_blacklist == "yes" -%}
-def rotate_and_spend(token: RefreshToken, raw: str) -> IssuedTokens:
+def rotate_and_spend(token: RefreshToken, raw: str, client: Client) -> IssuedTokens:
     """Return the family's next token pair and spend (blacklist) the old refresh token.
 
     Everything that only reads or computes (the family, the new tokens and their
@@ -216,13 +276,13 @@ def rotate_and_spend(token: RefreshToken, raw: str) -> IssuedTokens:
         with transaction.atomic():
             blacklist.spend(token, raw)
             blacklist.record_issued(issued.refresh, issued.refresh_jwt, family.user_id)
-            note_rotation(family, spent=token, issued=issued)
+            note_rotation(family, spent=token, issued=issued, client=client)
     except blacklist.AlreadySpent:
-        return handle_replay(token)
+        return handle_replay(token, client)
     return issued
 
 
-def handle_replay(token: RefreshToken) -> IssuedTokens:
+def handle_replay(token: RefreshToken, client: Client) -> IssuedTokens:
     """Answer a refresh token that was already spent: grace, or reuse (revoke the family)."""
     policy = session_policy()
     with transaction.atomic():
@@ -233,6 +293,7 @@ def handle_replay(token: RefreshToken) -> IssuedTokens:
             end_families(TokenFamily.objects.filter(pk=family.pk), TokenFamily.Reason.REUSE)
     # Raised after the block commits, so the revocation is kept.
     if policy.reuse_detection:
+        events.report_reuse(family, replay=client)
         raise TokenReused()
     raise TokenBlacklisted()
 
@@ -282,21 +343,53 @@ def end_session(family_id, user_id, reason=TokenFamily.Reason.LOGOUT) -> None:
         end_families(TokenFamily.objects.filter(pk=family.pk), reason)
 
 
+def open_sessions(user_id):
+    """Return the user's open sessions (not ended, not past the deadline fixed at sign-in), newest first."""
+    unexpired = Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now())
+    return TokenFamily.objects.filter(unexpired, user_id=user_id, revoked_at__isnull=True).order_by("-created_at")
+
+
+def end_session_by_id(session_id: str, user_id) -> bool:
+    """End the user's open session with this id; return False, changing nothing, if they have none.
+
+    Another user's session, an ended one and an unknown id look alike: False.
+    """
+    if not is_canonical_uuid(session_id):
+        return False
+    with transaction.atomic():
+        family = TokenFamily.objects.filter(pk=session_id, user_id=user_id, revoked_at__isnull=True).first()
+        if family is None:
+            return False
+{%- if cookiecutter.token_blacklist == "yes" %}
+        blacklist.blacklist_jti(family.last_issued_jti)
+{%- endif %}
+        end_families(TokenFamily.objects.filter(pk=family.pk), TokenFamily.Reason.ENDED_BY_USER)
+    return True
+
+
+def end_other_sessions(user_id, current_session_id: str) -> None:
+    """End every open session of the user except the current one."""
+    others = TokenFamily.objects.filter(user_id=user_id).exclude(pk=parse_family_id(current_session_id))
+    end_families(others, TokenFamily.Reason.ENDED_BY_USER)
+
+
 def end_all_sessions(user_id, reason=TokenFamily.Reason.LOGOUT_ALL) -> None:
     """End every open session of a user (logout everywhere, password change, deactivation)."""
     end_families(TokenFamily.objects.filter(user_id=user_id), reason)
 
 
-def end_families(families, reason) -> None:
+def end_families(families, reason) -> datetime | None:
     """Revoke the open families in this queryset: one UPDATE in the database, then the cache.
 
     The UPDATE names them by its WHERE clause, never by a list of ids: a user with more open
     sessions than SQLite takes variables (32,766) would otherwise get a 500 from logout-all,
     and a password change would save the password and end no session. The ids the cache
-    needs are read back by the timestamp this call wrote, a batch at a time.
+    needs are read back by the timestamp this call wrote, a batch at a time; it is returned
+    (None if no family was open) for callers that read them back too.
     """
     revoked_at = timezone.now()
     if not families.filter(revoked_at__isnull=True).update(revoked_at=revoked_at, revoked_reason=reason):
-        return
+        return None
     just_revoked = families.filter(revoked_at=revoked_at, revoked_reason=reason).values_list("pk", flat=True)
     revocation.revoke_families(str(pk) for pk in just_revoked.iterator(chunk_size=revocation.WRITE_BATCH))
+    return revoked_at

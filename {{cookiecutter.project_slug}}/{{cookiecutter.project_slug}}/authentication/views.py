@@ -1,4 +1,4 @@
-"""The token endpoints: obtain, refresh, verify, logout and logout everywhere.
+"""The token endpoints: obtain, refresh, verify, logout and logout everywhere; the caller's sessions.
 
 Views stay thin: serializers validate, `sessions` decides, the transport carries the
 refresh token in a body or a cookie.
@@ -12,22 +12,24 @@ from rest_framework.views import APIView
 from rest_framework_simplejwt.settings import api_settings
 
 from . import sessions
-from .exceptions import RefreshCookieDuplicated, WrongTokenType
+from .clients import client_of
+from .exceptions import RefreshCookieDuplicated, SessionNotFound, WrongTokenType
 from .serializers import (
     EMPTY_BODY_REQUEST,
     LoginSerializer,
+    SessionSerializer,
     VerifySerializer,
     validate_empty_body,
 )
 from .throttling import AuthRateThrottle
-from .tokens import AccessToken, UntypedToken, decode_token, typed_user_id
+from .tokens import AccessToken, UntypedToken, decode_token, family_of, typed_user_id
 from .transport import refresh_transport
 
 
-def token_response(request, issued: sessions.IssuedTokens) -> Response:
+def token_response(request, issued: sessions.IssuedTokens, transport) -> Response:
     """Return the access token and its lifetime; the transport adds the refresh token."""
     response = Response({"access": issued.access_jwt, "expires_in": issued.expires_in})
-    refresh_transport.write(request, response, issued)
+    transport.write(request, response, issued)
     return response
 
 
@@ -49,11 +51,13 @@ class ObtainTokenView(PublicTokenView):
 
     throttle_classes = (AuthRateThrottle,)
     throttle_scope = "login"
+    transport = refresh_transport
 
     def post(self, request):
         serializer = LoginSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
-        return token_response(request, sessions.start_session(serializer.validated_data["user"]))
+        issued = sessions.start_session(serializer.validated_data["user"], client_of(request))
+        return token_response(request, issued, self.transport)
 
 
 @extend_schema(
@@ -66,15 +70,16 @@ class RefreshTokenView(PublicTokenView):
 
     throttle_classes = (AuthRateThrottle,)
     throttle_scope = "refresh"
+    transport = refresh_transport
 
     def post(self, request):
-        raw = refresh_transport.read(request)
-        return token_response(request, sessions.refresh_session(raw))
+        raw = self.transport.read(request)
+        return token_response(request, sessions.refresh_session(raw, client_of(request)), self.transport)
 
     def handle_exception(self, exc):
         response = super().handle_exception(exc)
         if isinstance(exc, RefreshCookieDuplicated):
-            refresh_transport.clear(response)  # ours; a copy planted for another domain or path stays
+            self.transport.clear(response)  # ours; a copy planted for another domain or path stays
         return response
 
 
@@ -110,11 +115,12 @@ class LogoutView(APIView):
     """POST to end the caller's own session: its refresh tokens stop working."""
 
     permission_classes = (IsAuthenticated,)
+    transport = refresh_transport
 
     def post(self, request):
-        sessions.end_session(refresh_transport.session_to_end(request), request.user.pk)
+        sessions.end_session(self.transport.session_to_end(request), request.user.pk)
         response = Response(status=status.HTTP_205_RESET_CONTENT)
-        refresh_transport.clear(response)
+        self.transport.clear(response)
         return response
 
 
@@ -130,3 +136,44 @@ class LogoutAllView(APIView):
         response = Response(status=status.HTTP_205_RESET_CONTENT)
         refresh_transport.clear(response)
         return response
+
+
+@extend_schema(responses={200: SessionSerializer(many=True)})
+class SessionListView(APIView):
+    """GET the caller's open sessions, newest first; `current` marks the one making the call."""
+
+    permission_classes = (IsAuthenticated,)
+
+    def get(self, request):
+        context = {"current_session_id": family_of(request.auth)}
+        families = sessions.open_sessions(request.user.pk)
+        return Response(SessionSerializer(families, many=True, context=context).data)
+
+
+@extend_schema(
+    responses={
+        204: OpenApiResponse(description="The session has ended: its refresh tokens are refused from now on."),
+        404: OpenApiResponse(description="You have no open session with this id (`session_not_found`)."),
+    }
+)
+class SessionView(APIView):
+    """DELETE one of the caller's sessions, e.g. on a lost device; another user's id is 404 like an unknown one."""
+
+    permission_classes = (IsAuthenticated,)
+
+    def delete(self, request, session_id: str):
+        if not sessions.end_session_by_id(session_id, request.user.pk):
+            raise SessionNotFound()
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@extend_schema(request=EMPTY_BODY_REQUEST, responses={205: OpenApiResponse(description="Every other session ended.")})
+class LogoutOthersView(APIView):
+    """POST `{}` (or nothing) to end every session of the caller except the one making the call."""
+
+    permission_classes = (IsAuthenticated,)
+
+    def post(self, request):
+        validate_empty_body(request)
+        sessions.end_other_sessions(request.user.pk, family_of(request.auth))
+        return Response(status=status.HTTP_205_RESET_CONTENT)

@@ -38,6 +38,8 @@ export { AuthError };
  * @property {string} refresh
  * @property {string} logout
  * @property {string} logoutAll
+ * @property {string} logoutOthers
+ * @property {string} sessions The caller's sessions: GET lists them, DELETE `<sessions><id>/` ends one.
  * @property {string} csrf Hands out a CSRF token (cookie mode, for pages that cannot read the API's cookies).
  */
 
@@ -88,6 +90,18 @@ export { AuthError };
  */
 
 /**
+ * One of the user's open sessions, as GET /api/auth/sessions/ lists it.
+ * @typedef {object} SessionInfo
+ * @property {string} id
+ * @property {string} created_at
+ * @property {string | null} last_used_at
+ * @property {string | null} expires_at
+ * @property {string} user_agent
+ * @property {string | null} ip_address
+ * @property {boolean} current True for the session of this client.
+ */
+
+/**
  * @typedef {object} AuthClient
  * @property {(credentials: { username: string, password: string }) => Promise<AuthState>} login
  *   Rejects with an AuthError (e.g. code "no_active_account", "throttled") and leaves the state alone.
@@ -95,6 +109,11 @@ export { AuthError };
  *   Signs out locally and in every tab whatever the server says; one the server did not hear of
  *   is retried by the next restore(), and until then nothing signs this browser back in.
  * @property {() => Promise<boolean>} logoutAll Same, ending every session of the user.
+ * @property {() => Promise<SessionInfo[]>} listSessions The user's open sessions, newest first.
+ *   Rejects with an AuthError carrying the server's code when the answer is not 200.
+ * @property {(id: string) => Promise<void>} endSession End one of the user's sessions (another device);
+ *   rejects with an AuthError "session_not_found" for an id the user has no open session with.
+ * @property {() => Promise<void>} logoutOthers End every session of the user but this one.
  * @property {(input: RequestInfo | URL, init?: ApiRequestInit) => Promise<Response>} apiFetch
  *   fetch with the access token. Resolves with the Response for every HTTP status; rejects only
  *   for a network error (a TypeError, or a transient AuthError when a refresh it needed failed),
@@ -646,11 +665,40 @@ export function createAuthClient(options) {
     store.clearListeners();
   }
 
+  /**
+   * Call a sessions endpoint with the access token; return the answer, or reject with the AuthError it carries.
+   * @param {string} url
+   * @param {ApiRequestInit} [init]
+   */
+  async function sessionsCall(url, init) {
+    const response = await apiFetch(url, init);
+    if (!response.ok) throw await errorFromResponse(response);
+    return response;
+  }
+
+  /** @type {AuthClient["listSessions"]} */
+  async function listSessions() {
+    return (await sessionsCall(config.endpoints.sessions)).json();
+  }
+
+  /** @type {AuthClient["endSession"]} */
+  async function endOneSession(id) {
+    await sessionsCall(`${config.endpoints.sessions}${encodeURIComponent(id)}/`, { method: "DELETE" });
+  }
+
+  /** @type {AuthClient["logoutOthers"]} */
+  async function logoutOthers() {
+    await sessionsCall(config.endpoints.logoutOthers, { method: "POST", json: {} });
+  }
+
   return {
     login,
     logout: () => endSession(config.endpoints.logout, "logout", carrier.body),
     // The server refuses any field here: the access token alone names the user.
     logoutAll: () => endSession(config.endpoints.logoutAll, "logout_all", () => ({})),
+    listSessions,
+    endSession: endOneSession,
+    logoutOthers,
     apiFetch,
     getAccessToken,
     restore,
@@ -675,6 +723,8 @@ function resolveOptions(options) {
       refresh: "/api/token/refresh/",
       logout: "/api/auth/logout/",
       logoutAll: "/api/auth/logout-all/",
+      logoutOthers: "/api/auth/logout-others/",
+      sessions: "/api/auth/sessions/",
       csrf: "/api/auth/csrf/",
       ...options.endpoints,
     }).map(([name, url]) => [name, resolveUrl(site, url)]),

@@ -17,6 +17,11 @@ export type Endpoints = {
     refresh: string;
     logout: string;
     logoutAll: string;
+    logoutOthers: string;
+    /**
+     * The caller's sessions: GET lists them, DELETE `<sessions><id>/` ends one.
+     */
+    sessions: string;
     /**
      * Hands out a CSRF token (cookie mode, for pages that cannot read the API's cookies).
      */
@@ -120,6 +125,21 @@ export type AuthClientOptions = {
      */
     csrfCookieName?: string | undefined;
 };
+/**
+ * One of the user's open sessions, as GET /api/auth/sessions/ lists it.
+ */
+export type SessionInfo = {
+    id: string;
+    created_at: string;
+    last_used_at: string | null;
+    expires_at: string | null;
+    user_agent: string;
+    ip_address: string | null;
+    /**
+     * True for the session of this client.
+     */
+    current: boolean;
+};
 export type AuthClient = {
     /**
      *   Rejects with an AuthError (e.g. code "no_active_account", "throttled") and leaves the state alone.
@@ -138,6 +158,20 @@ export type AuthClient = {
      * Same, ending every session of the user.
      */
     logoutAll: () => Promise<boolean>;
+    /**
+     * The user's open sessions, newest first.
+     * Rejects with an AuthError carrying the server's code when the answer is not 200.
+     */
+    listSessions: () => Promise<SessionInfo[]>;
+    /**
+     * End one of the user's sessions (another device);
+     * rejects with an AuthError "session_not_found" for an id the user has no open session with.
+     */
+    endSession: (id: string) => Promise<void>;
+    /**
+     * End every session of the user but this one.
+     */
+    logoutOthers: () => Promise<void>;
     /**
      *   fetch with the access token. Resolves with the Response for every HTTP status; rejects only
      *   for a network error (a TypeError, or a transient AuthError when a refresh it needed failed),
