@@ -48,6 +48,8 @@ REFILL_EVERY = timedelta(seconds=60)
 # One process refills at a time; the others ask the database meanwhile.
 REFILL_LOCK_KEY = "jwt:revocations-refilling"
 REFILL_LOCK_SECONDS = 60
+# How often a process that could not write a revocation asks whether the cache is back.
+CATCH_UP_POLL_SECONDS = 0.05
 WRITE_BATCH = 1000
 MAX_REMEMBERED = 100_000
 CACHE_ALIAS = "revocations"
@@ -126,13 +128,52 @@ def revoke_families(family_ids: Iterable[str]) -> None:
 
 
 def cache_revocations(family_ids: list[str], ttl: float) -> None:
-    """Write one batch of revocation keys, unless the cache is down (the refill brings them once it is back)."""
+    """Write one batch of revocation keys; if the cache is down, have it marked unfilled once it is back."""
     if outage.skip():
+        catch_up.start()
         return
     try:
         caches[CACHE_ALIAS].set_many({key(family_id): 1 for family_id in family_ids}, timeout=ttl)
     except CACHE_ERRORS as error:
         outage.failed(error)
+        catch_up.start()
+
+
+class CatchUp:
+    """Marks the cache unfilled as soon as it answers again, after this process failed to write a revocation.
+
+    Other processes may never have seen the cache go, and would trust what it kept; without
+    FILLED_KEY they ask the database until the cache has been refilled. A thread does it, so
+    it happens within CATCH_UP_POLL_SECONDS of the cache's return, whatever the traffic.
+    """
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        with self.lock:
+            if self.thread is None or not self.thread.is_alive():
+                self.thread = threading.Thread(target=self.run, name="revocation-catch-up", daemon=True)
+                self.thread.start()
+
+    def run(self) -> None:
+        while True:
+            time.sleep(CATCH_UP_POLL_SECONDS)
+            try:
+                mark_unfilled()
+                return
+            except CACHE_ERRORS:
+                continue  # still down: try again
+
+
+def mark_unfilled() -> None:
+    """Drop FILLED_KEY (every process asks the database until a refill) and change the sync marker."""
+    caches[CACHE_ALIAS].delete(FILLED_KEY)
+    caches[CACHE_ALIAS].set(MARKER_KEY, uuid.uuid4().hex, timeout=None)
+
+
+catch_up = CatchUp()
 
 
 def write_revocations(family_ids: Iterable[str], ttl: float) -> None:
@@ -190,8 +231,7 @@ def notice_if_back() -> bool:
     if not outage.succeeded():
         return False
     try:
-        caches[CACHE_ALIAS].delete(FILLED_KEY)
-        caches[CACHE_ALIAS].set(MARKER_KEY, uuid.uuid4().hex, timeout=None)
+        mark_unfilled()
     except CACHE_ERRORS as error:
         outage.failed(error)
     return True
