@@ -4,8 +4,10 @@ The in-process details (refill, logs, throttles) are in test_cache_faults.py; Po
 dropping its connections, as a restart does, is at the end.
 """
 
+{% if cookiecutter.revoke_access_on_logout == "yes" -%}
 import time
 
+{% endif -%}
 import pytest
 from django.conf import settings
 
@@ -17,7 +19,9 @@ from tests.support.sessions import http_session
 {%- endif %}
 
 pytestmark = pytest.mark.live_server_process
+{%- if cookiecutter.revoke_access_on_logout == "yes" %}
 CATCH_UP_MARGIN_SECONDS = 1.0
+{%- endif %}
 
 
 @pytest.fixture
