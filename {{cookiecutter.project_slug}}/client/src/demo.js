@@ -86,7 +86,7 @@ function sessionItem(session) {
   item.dataset.sessionId = session.id;
   const label = document.createElement("span");
   const device = session.user_agent || "unknown device";
-  const lastUsed = session.last_used_at ?? session.created_at;
+  const lastUsed = new Date(session.last_used_at ?? session.created_at).toLocaleString();
   label.append(`${device} · ${session.ip_address ?? "unknown address"} `);
   label.append(Object.assign(document.createElement("small"), { textContent: `last used ${lastUsed}` }));
   item.append(label);
