@@ -1,4 +1,4 @@
-/** The demo page: sign in, call /api/me/, and watch the access token refresh itself. */
+/** The demo page: sign in, call /api/me/, watch the access token refresh itself, and end sessions. */
 
 import { createAuthClient } from "./index.js";
 
@@ -29,6 +29,7 @@ function render(state) {
   byId("signed-in").hidden = !signedIn;
   byId("refresh-count").textContent = String(state.refreshCount);
   if (!signedIn) byId("me-output").textContent = "";
+  if (!signedIn) byId("sessions").replaceChildren();
   renderCountdown();
 }
 
@@ -76,6 +77,55 @@ async function signOut(end) {
   if (!(await end())) showError("The server did not confirm the logout; signed out here anyway.");
 }
 
+/**
+ * One line of the sessions list: where and when, "this session" or a button to end it.
+ * @param {import("./lib/auth-client.js").SessionInfo} session
+ */
+function sessionItem(session) {
+  const item = document.createElement("li");
+  item.dataset.sessionId = session.id;
+  const label = document.createElement("span");
+  const device = session.user_agent || "unknown device";
+  const lastUsed = new Date(session.last_used_at ?? session.created_at).toLocaleString();
+  label.append(`${device} · ${session.ip_address ?? "unknown address"} `);
+  label.append(Object.assign(document.createElement("small"), { textContent: `last used ${lastUsed}` }));
+  item.append(label);
+  if (session.current) {
+    item.dataset.current = "";
+    item.append(Object.assign(document.createElement("strong"), { textContent: "this session" }));
+  } else {
+    const end = Object.assign(document.createElement("button"), {
+      type: "button",
+      className: "secondary end-session-button",
+      textContent: "End",
+    });
+    end.addEventListener("click", () => attempt(() => endOtherSession(session.id)));
+    item.append(end);
+  }
+  return item;
+}
+
+// Answers may arrive out of order (sign-in and a click at once): only the latest request's is shown.
+let sessionsRequest = 0;
+
+async function showSessions() {
+  const request = ++sessionsRequest;
+  const sessions = await client.listSessions();
+  if (request !== sessionsRequest || client.getState().status !== "signed_in") return;
+  byId("sessions").replaceChildren(...sessions.map(sessionItem));
+}
+
+/** @param {string} id */
+async function endOtherSession(id) {
+  await client.endSession(id);
+  await showSessions();
+}
+
+async function logoutOthers() {
+  await client.logoutOthers();
+  await showSessions();
+}
+
 byId("storage-mode").textContent = refreshStorage;
 byId("login-form").addEventListener("submit", (event) => {
   event.preventDefault();
@@ -84,7 +134,12 @@ byId("login-form").addEventListener("submit", (event) => {
 byId("me-button").addEventListener("click", () => attempt(showMe));
 byId("logout-button").addEventListener("click", () => attempt(() => signOut(client.logout)));
 byId("logout-all-button").addEventListener("click", () => attempt(() => signOut(client.logoutAll)));
+byId("logout-others-button").addEventListener("click", () => attempt(logoutOthers));
 
 client.subscribe(render);
+// A new session here (this tab or another signed in) changes the list; refreshes do not.
+client.subscribe((state, event) => {
+  if (event.type === "signed_in") attempt(showSessions);
+});
 setInterval(renderCountdown, 1000);
 attempt(client.restore).finally(() => render(client.getState()));

@@ -23,7 +23,7 @@ from tests.demo.tabs import (
     refresh_cookie,
 )
 from tests.support import PROJECT_DIR
-from tests.support.browser import chromium
+from tests.support.browser import chromium, chromiums
 from tests.support.sessions import http_session
 
 pytestmark = [pytest.mark.browser, pytest.mark.live_server_process]
@@ -327,3 +327,34 @@ def test_with_a_grace_window_two_tabs_refreshing_at_once_both_stay_signed_in(con
             assert tab.click_me()["username"] == "alice"
         first.page.wait_for_timeout(300)
     assert_never_refused(first, second)
+
+
+def listed_sessions(tab: Tab) -> list[dict]:
+    """Return the sessions the page lists: each one's id and whether it is marked as this one."""
+    return tab.page.eval_on_selector_all(
+        "#sessions li",
+        "items => items.map((item) => ({ id: item.dataset.sessionId, current: 'current' in item.dataset }))",
+    )
+
+
+def wait_for_listed_sessions(tab: Tab, count: int) -> list[dict]:
+    tab.page.wait_for_function("(count) => document.querySelectorAll('#sessions li').length === count", arg=count)
+    return listed_sessions(tab)
+
+
+def test_ending_another_browsers_session_signs_that_browser_out(browser_available, start_server, tmp_path):
+    with chromiums(tmp_path / "laptop", tmp_path / "phone") as (laptop_browser, phone_browser):
+        server = start_demo_server(start_server, tmp_path)
+        phone = new_tab(phone_browser, server.url).sign_in()
+        laptop = new_tab(laptop_browser, server.url).sign_in()
+
+        sessions = wait_for_listed_sessions(laptop, 2)
+        assert [session["current"] for session in sessions] == [True, False]  # newest first: the laptop's
+        laptop.page.click(f"#sessions li[data-session-id='{sessions[1]['id']}'] .end-session-button")
+
+        assert wait_for_listed_sessions(laptop, 1) == [sessions[0]]
+        phone.wait_for_status("signed_out", timeout_ms=LIFETIME * 2_000)  # at its next refresh at the latest
+        assert phone.login_form_visible()
+        assert laptop.page.text_content("#error") == ""
+        assert laptop.click_me()["username"] == "alice"
+        assert laptop.status() == "signed_in"

@@ -45,18 +45,34 @@ def why_no_browser() -> str | None:
 @contextmanager
 def chromium(user_data_dir: Path, **context_options) -> Iterator:
     """Start chromium on a fresh profile; yield its browser context (one browser, many tabs)."""
+    with chromiums(user_data_dir, **context_options) as (context,):
+        yield context
+
+
+@contextmanager
+def chromiums(*user_data_dirs: Path, **context_options) -> Iterator[list]:
+    """Start one chromium per profile; yield their browser contexts, as many separate browsers.
+
+    They share no cookies, storage or tabs. One Playwright drives them all: its sync API
+    cannot be started twice in one thread.
+    """
     from playwright.sync_api import sync_playwright
 
     options = {"viewport": {"width": 800, "height": 640}, "color_scheme": "light", **context_options}
     with sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(user_data_dir),
-            executable_path=chromium_executable(),
-            args=list(CHROMIUM_FLAGS),
-            headless=True,
-            **options,
-        )
+        contexts = []
         try:
-            yield context
+            for user_data_dir in user_data_dirs:
+                contexts.append(
+                    playwright.chromium.launch_persistent_context(
+                        str(user_data_dir),
+                        executable_path=chromium_executable(),
+                        args=list(CHROMIUM_FLAGS),
+                        headless=True,
+                        **options,
+                    )
+                )
+            yield contexts
         finally:
-            context.close()
+            for context in contexts:
+                context.close()
