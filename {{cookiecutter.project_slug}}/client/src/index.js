@@ -9,13 +9,15 @@ export { projectDefaults };
 
 /** @typedef {import("./lib/auth-client.js").AuthClient} AuthClient */
 /** @typedef {import("./lib/auth-client.js").AuthClientOptions} AuthClientOptions */
+/** @typedef {import("./lib/auth-client.js").Endpoints} Endpoints */
+/** @typedef {Partial<Omit<AuthClientOptions, "endpoints">> & { endpoints?: Partial<Endpoints> }} ProjectClientOptions */
 /** @typedef {import("./lib/auth-client.js").AuthState} AuthState */
 /** @typedef {import("./lib/auth-client.js").AuthEvent} AuthEvent */
 /** @typedef {import("./lib/auth-client.js").AuthListener} AuthListener */
 
 /**
  * Create an auth client for this project's API.
- * @param {Partial<AuthClientOptions>} [options] Anything to change from the project's defaults.
+ * @param {ProjectClientOptions} [options] Anything to change from the project's defaults, endpoints one by one.
  * @returns {AuthClient}
  */
 export function createAuthClient(options = {}) {

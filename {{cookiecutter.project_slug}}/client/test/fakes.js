@@ -1,5 +1,6 @@
 // Test doubles: a controllable clock, a fake API server, BroadcastChannel and Web Locks.
 
+import { projectDefaults } from "../src/config.js";
 import { createAuthClient } from "../src/lib/auth-client.js";
 
 export const START = Date.UTC(2030, 0, 1);
@@ -261,6 +262,7 @@ export function makeClient({ server, clock, ...options } = {}) {
   return createAuthClient({
     refreshStorage: server.mode,
     baseUrl: API,
+    endpoints: projectDefaults.endpoints,
     fetch: server.fetch,
     now: clock.now,
     setTimeout: clock.setTimeout,

@@ -2,20 +2,20 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import { createAuthClient, projectDefaults } from "../src/index.js";
+import { createAuthClient as createLibraryClient } from "../src/lib/auth-client.js";
 import { decodeJwtPayload, jwtLifetimeMs } from "../src/lib/jwt.js";
 import { API, fakeClock, fakeServer, makeJwt } from "./fakes.js";
 
-test("the project defaults name the API's endpoints", () => {
-  assert.deepEqual(projectDefaults.endpoints, {
-    obtain: "/api/token/",
-    refresh: "/api/token/refresh/",
-    logout: "/api/auth/logout/",
-    logoutAll: "/api/auth/logout-all/",
-    logoutOthers: "/api/auth/logout-others/",
-    sessions: "/api/auth/sessions/",
-    csrf: "/api/auth/csrf/",
-  });
+test("the project defaults are frozen", () => {
   assert.ok(Object.isFrozen(projectDefaults) && Object.isFrozen(projectDefaults.endpoints));
+});
+
+test("the library refuses to start without one of the endpoints, and names it", () => {
+  const { csrf, ...endpoints } = projectDefaults.endpoints;
+  assert.throws(
+    () => createLibraryClient({ refreshStorage: "httponly_cookie", baseUrl: API, endpoints }),
+    { name: "TypeError", message: /endpoints\.csrf is missing/ },
+  );
 });
 
 test("createAuthClient from index.js uses the project's endpoints, which options override one by one", async () => {

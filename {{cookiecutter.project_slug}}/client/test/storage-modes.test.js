@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { afterEach, beforeEach, describe, test } from "node:test";
 
-import { createAuthClient } from "../src/lib/auth-client.js";
+import { createAuthClient } from "../src/index.js";
 import { API, fakeClock, fakeServer, json, makeClient, memoryStorage, signedIn } from "./fakes.js";
 
 // Names derive from the API's base URL (the page's own origin would give "auth.refresh").

@@ -6,6 +6,7 @@ const auth: AuthClient = createAuthClient({
   baseUrl: "https://api.example.test",
   bearerOrigins: ["https://files.example.test"],
   timeoutMs: 5_000,
+  endpoints: { logout: "/api/custom-logout/" },
 });
 
 const state: AuthState = auth.getState();

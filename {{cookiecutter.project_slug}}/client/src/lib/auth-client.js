@@ -65,7 +65,7 @@ export { AuthError };
  * @property {RefreshStorage} refreshStorage Where the refresh token lives; must match the server.
  * @property {string | URL} [baseUrl] The API's base URL; default: the page's own origin. Endpoints and
  *   relative apiFetch URLs resolve against it; the channel, lock and storage names derive from it.
- * @property {Partial<Endpoints>} [endpoints]
+ * @property {Endpoints} endpoints Every endpoint's path or URL; index.js fills them in from config.js.
  * @property {readonly string[]} [bearerOrigins] Other origins that may receive the access token.
  * @property {RequestCredentials} [credentials] For the token endpoints; default "same-origin", or
  *   "include" in httponly_cookie mode when baseUrl is another origin.
@@ -126,6 +126,8 @@ export { AuthError };
  */
 
 const MODES = ["httponly_cookie", "local_storage"];
+/** @type {readonly (keyof Endpoints)[]} */
+const ENDPOINT_NAMES = ["obtain", "refresh", "logout", "logoutAll", "logoutOthers", "sessions", "csrf"];
 const noop = () => {};
 
 /**
@@ -717,18 +719,7 @@ function resolveOptions(options) {
     throw new TypeError(`refreshStorage must be one of ${MODES.join(", ")}, not ${JSON.stringify(options?.refreshStorage)}`);
   }
   const site = siteOf(options.baseUrl, globalThis.location);
-  const endpoints = Object.fromEntries(
-    Object.entries({
-      obtain: "/api/token/",
-      refresh: "/api/token/refresh/",
-      logout: "/api/auth/logout/",
-      logoutAll: "/api/auth/logout-all/",
-      logoutOthers: "/api/auth/logout-others/",
-      sessions: "/api/auth/sessions/",
-      csrf: "/api/auth/csrf/",
-      ...options.endpoints,
-    }).map(([name, url]) => [name, resolveUrl(site, url)]),
-  );
+  const endpoints = Object.fromEntries(ENDPOINT_NAMES.map((name) => [name, resolveUrl(site, requireEndpoint(options.endpoints, name))]));
   const namespace = options.channelName ?? namespaceOf(site);
   return {
     refreshStorage: options.refreshStorage,
@@ -755,6 +746,17 @@ function resolveOptions(options) {
     getCookie: options.getCookie ?? readDocumentCookie,
     csrfCookieName: options.csrfCookieName ?? "csrftoken",
   };
+}
+
+/**
+ * @param {Partial<Endpoints> | undefined} endpoints
+ * @param {keyof Endpoints} name
+ * @returns {string}
+ */
+function requireEndpoint(endpoints, name) {
+  const url = endpoints?.[name];
+  if (typeof url !== "string" || !url) throw new TypeError(`endpoints.${name} is missing: pass the project's endpoints (index.js does)`);
+  return url;
 }
 
 /** @returns {RefreshStore | null} localStorage, or null where reading it throws (sandboxed frames). */

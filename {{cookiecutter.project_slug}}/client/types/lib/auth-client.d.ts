@@ -54,7 +54,10 @@ export type AuthClientOptions = {
      * relative apiFetch URLs resolve against it; the channel, lock and storage names derive from it.
      */
     baseUrl?: string | URL | undefined;
-    endpoints?: Partial<Endpoints> | undefined;
+    /**
+     * Every endpoint's path or URL; index.js fills them in from config.js.
+     */
+    endpoints: Endpoints;
     /**
      * Other origins that may receive the access token.
      */
