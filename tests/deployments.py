@@ -212,16 +212,14 @@ def prepare_database(project: Path, env: dict, usernames: list[str]) -> None:
         "call_command('migrate', verbosity=0); "
         f"[get_user_model().objects.create_user(username=name, password={PASSWORD!r}) for name in {usernames!r}]"
     )
-    result = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", code],
-        cwd=project,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    run_or_raise("preparing the database", [sys.executable, "manage.py", "shell", "-c", code], cwd=project, env=env)
+
+
+def run_or_raise(what: str, command: list[str], cwd: Path, env: dict | None = None) -> None:
+    """Run a set-up command; raise with its output if it fails."""
+    result = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
     if result.returncode != 0:
-        raise RuntimeError(f"preparing the database failed:\n{result.stdout}{result.stderr}")
+        raise RuntimeError(f"{what} failed:\n{result.stdout}{result.stderr}")
 
 
 # --- The React app (npm, Vite) ------------------------------------------------------------
@@ -248,11 +246,7 @@ def install_react_app() -> None:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if stamp.exists() and stamp.read_text() == lockfile_digest():
             return
-        result = subprocess.run(
-            ["npm", "ci", "--no-audit", "--no-fund"], cwd=REACT_APP, capture_output=True, text=True, timeout=600
-        )
-        if result.returncode != 0:
-            raise RuntimeError(f"npm ci failed:\n{result.stdout}{result.stderr}")
+        run_or_raise("npm ci", ["npm", "ci", "--no-audit", "--no-fund"], cwd=REACT_APP)
         stamp.write_text(lockfile_digest())
 
 
@@ -263,13 +257,5 @@ def build_react_app(client_entry: Path, out_dir: Path) -> None:
     renders and effects, and the check that getSnapshot returns a cached value run only there.
     """
     env = {**os.environ, "NODE_ENV": "development", "AUTH_CLIENT_ENTRY": str(client_entry), "APP_OUT_DIR": str(out_dir)}
-    result = subprocess.run(
-        [str(REACT_APP / "node_modules" / ".bin" / "vite"), "build", "--logLevel", "warn"],
-        cwd=REACT_APP,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    if result.returncode != 0:
-        raise RuntimeError(f"vite build failed:\n{result.stdout}{result.stderr}")
+    vite = str(REACT_APP / "node_modules" / ".bin" / "vite")
+    run_or_raise("vite build", [vite, "build", "--logLevel", "warn"], cwd=REACT_APP, env=env)

@@ -123,6 +123,13 @@ def edit_as_an_owner(project: Path, env: dict) -> None:
     commit_all(project, "Our own notes", env)
 
 
+def take_over(project: Path, message: str, env: dict) -> None:
+    """What an owner does with a new project: put it in git, then change it."""
+    git("init", "-q", "-b", "main", cwd=project, env=env)
+    commit_all(project, message, env)
+    edit_as_an_owner(project, env)
+
+
 def update_from_the_template(project: Path, env: dict) -> Update:
     """Check, update and check again, as the generated docs/developing.md says."""
     secrets_before = {name: (project / name).read_bytes() for name in SECRETS}
@@ -184,9 +191,7 @@ def created(workspace) -> Update:
     )
     assert made.returncode == 0, made.stdout + made.stderr
     project = root / "created" / "my_api"
-    git("init", "-q", "-b", "main", cwd=project, env=env)
-    commit_all(project, "Generated with cruft", env)
-    edit_as_an_owner(project, env)
+    take_over(project, "Generated with cruft", env)
     return update_from_the_template(project, env)
 
 
@@ -215,9 +220,7 @@ def linked(workspace) -> Update:
     )
     assert made.returncode == 0, made.stdout + made.stderr
     project = root / "linked" / "my_api"
-    git("init", "-q", "-b", "main", cwd=project, env=env)
-    commit_all(project, "Generated with cookiecutter", env)
-    edit_as_an_owner(project, env)
+    take_over(project, "Generated with cookiecutter", env)
     link(project, root / "template", commits["oldest"], env)
     return update_from_the_template(project, env)
 
