@@ -358,3 +358,21 @@ def test_ending_another_browsers_session_signs_that_browser_out(browser_availabl
         assert laptop.page.text_content("#error") == ""
         assert laptop.click_me()["username"] == "alice"
         assert laptop.status() == "signed_in"
+
+
+def test_logging_out_the_other_sessions_signs_the_other_browser_out_and_keeps_this_one(
+    browser_available, start_server, tmp_path
+):
+    with chromiums(tmp_path / "laptop", tmp_path / "phone") as (laptop_browser, phone_browser):
+        server = start_demo_server(start_server, tmp_path)
+        phone = new_tab(phone_browser, server.url).sign_in()
+        laptop = new_tab(laptop_browser, server.url).sign_in()
+        sessions = wait_for_listed_sessions(laptop, 2)
+
+        laptop.page.click("#logout-others-button")
+
+        assert wait_for_listed_sessions(laptop, 1) == [sessions[0]]  # the laptop's own, marked current
+        phone.wait_for_status("signed_out", timeout_ms=LIFETIME * 2_000)
+        assert phone.login_form_visible()
+        assert laptop.click_me()["username"] == "alice"
+        assert laptop.status() == "signed_in"
