@@ -38,7 +38,7 @@ browser: ## Install Debian's chromium for the browser tests, if missing (needs r
 		else echo "not root: install chromium yourself (apt-get install chromium)"; fi; }
 
 test: $(VENV)/.installed .venv-py312/.installed browser ## Install what is needed and run every test
-	$(BIN)/pytest --durations=15 tests/
+	$(BIN)/pytest -n 2 --dist loadgroup --durations=15 tests/
 
 wrk: ## Install wrk for the benchmark, if missing (needs root)
 	@command -v wrk >/dev/null 2>&1 || { \

@@ -56,6 +56,17 @@ def baked(tmp_path_factory):
     return bake_once
 
 
+# The longest tests start first, so that with `pytest -n 2` neither worker is left with them at the end.
+LONGEST_FIRST = ("test_default_bake_sets_itself_up", "test_generated_suite_passes")
+
+
+def pytest_collection_modifyitems(items) -> None:
+    def rank(item) -> int:
+        return next((i for i, name in enumerate(LONGEST_FIRST) if item.name.startswith(name)), len(LONGEST_FIRST))
+
+    items.sort(key=rank)
+
+
 def is_listening(address) -> bool:
     try:
         with socket.create_connection(address, timeout=1):

@@ -34,7 +34,8 @@ ACCESS_LIFETIME_SECONDS = 6
 USERS = ["sibling", "tabs", "react"]
 REFRESH = ("POST", "/api/token/refresh/")
 
-pytestmark = pytest.mark.usefixtures("browser_available")
+# One worker runs them all (pytest -n): they share a bake, its servers and the React app's install.
+pytestmark = [pytest.mark.usefixtures("browser_available"), pytest.mark.xdist_group("deployments")]
 
 
 @pytest.fixture(scope="session")

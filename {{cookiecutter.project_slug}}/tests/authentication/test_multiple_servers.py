@@ -1,5 +1,7 @@
 """Two server processes on one database behave as one server: they share its cache tables, or Redis."""
 
+import uuid
+
 import pytest
 from django.core.cache import caches
 from django.core.management import call_command
@@ -15,6 +17,8 @@ def two_servers(request, start_server):
     environment = {"JWT_ROTATION_GRACE_SECONDS": "0", "REDIS_URL": ""}
     if request.param == "redis-cache":
         environment["REDIS_URL"] = request.getfixturevalue("redis_url")
+        # Keys of this test's own: another suite may share the Redis server at the same time.
+        environment["REDIS_KEY_PREFIX"] = f"test-{uuid.uuid4().hex}"
     return start_server(**environment), start_server(**environment)
 
 
