@@ -24,6 +24,7 @@ PRUNE_TABLE = {
         "{slug}/authentication/cookies.py",
         "tests/authentication/test_cookie_mode.py",
         "tests/authentication/test_cookie_tossing.py",
+        "tests/core/test_production_cookie.py",
         "docs/screenshots/demo-httponly_cookie.png",
     ],
     ("refresh_token_storage", "httponly_cookie"): [
@@ -53,7 +54,11 @@ PRUNE_TABLE = {
         "{slug}/authentication/keys.py",
         "{slug}/authentication/jwks.py",
         "tests/authentication/test_rs256.py",
+        "tests/core/test_production_rs256.py",
         "docs/rs256.md",
+    ],
+    ("signing_algorithm", "RS256"): [
+        "tests/core/test_production_hs256.py",
     ],
     ("token_blacklist", "no"): [
         "{slug}/authentication/blacklist.py",

@@ -112,6 +112,33 @@ def test_rotation_answers_decide_the_rotation_tests(project):
     assert (tests / "test_reuse_detection.py").exists() == (answers["blacklist_after_rotation"] == "yes")
 
 
+def test_algorithm_decides_the_production_key_tests(project):
+    path, answers = project
+    tests = path / "tests" / "core"
+
+    assert (tests / "test_production_rs256.py").exists() == (answers["signing_algorithm"] == "RS256")
+    assert (tests / "test_production_hs256.py").exists() == (answers["signing_algorithm"] == "HS256")
+
+
+def test_storage_mode_decides_the_production_cookie_tests(project):
+    path, answers = project
+    cookie_tests = path / "tests" / "core" / "test_production_cookie.py"
+
+    assert cookie_tests.exists() == (answers["refresh_token_storage"] == "httponly_cookie")
+
+
+# The one skipif a bake may hold: DATABASE_URL, not an answer, decides PostgreSQL at run time.
+RUNTIME_SKIPIFS = {Path("tests/authentication/test_redis_outages_live.py")}
+
+
+def test_no_generated_test_skips_what_an_answer_decided(project):
+    """A test that does not apply to the answers is left out of the bake, not skipped when run."""
+    path, _ = project
+    skipping = {test.relative_to(path) for test in (path / "tests").rglob("*.py") if "skipif(" in test.read_text()}
+
+    assert skipping <= RUNTIME_SKIPIFS
+
+
 def test_blacklist_answer_decides_the_blacklist_module(project):
     path, answers = project
     app = path / answers["project_slug"] / "authentication"

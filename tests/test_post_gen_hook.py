@@ -39,6 +39,24 @@ def test_prune_table_follows_the_answers():
     assert "my_api/authentication/keys.py" in cookie
 
 
+def test_each_signing_algorithm_leaves_out_the_production_tests_of_the_other():
+    hs256 = post_gen.paths_to_prune(default_answers())
+    rs256 = post_gen.paths_to_prune({**default_answers(), "signing_algorithm": "RS256"})
+
+    assert "tests/core/test_production_rs256.py" in hs256
+    assert "tests/core/test_production_hs256.py" not in hs256
+    assert "tests/core/test_production_hs256.py" in rs256
+    assert "tests/core/test_production_rs256.py" not in rs256
+
+
+def test_local_storage_leaves_out_the_cookie_production_tests():
+    cookie = post_gen.paths_to_prune(default_answers())
+    local = post_gen.paths_to_prune({**default_answers(), "refresh_token_storage": "local_storage"})
+
+    assert "tests/core/test_production_cookie.py" in local
+    assert "tests/core/test_production_cookie.py" not in cookie
+
+
 def test_prune_table_leaves_the_blacklist_module_out_without_the_blacklist():
     kept = post_gen.paths_to_prune(default_answers())
     left_out = post_gen.paths_to_prune({**default_answers(), "token_blacklist": "no"})

@@ -3,25 +3,27 @@ tokens, bodies, headers and cookies. Each answer is a 4xx JSON error with a stab
 and the stored tokens and sessions are left as they were."""
 
 import base64
+{%- if cookiecutter.signing_algorithm == "RS256" %}
 import hashlib
 import hmac
+{%- endif %}
 import json
 
 import jwt
 import pytest
-from django.apps import apps
 from django.conf import settings
 from django.test import override_settings
+{%- if cookiecutter.token_blacklist == "yes" %}
+from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
+{%- endif %}
 
 from {{ cookiecutter.project_slug }}.authentication.models import TokenFamily
 from {{ cookiecutter.project_slug }}.authentication.sessions import end_all_sessions
 from {{ cookiecutter.project_slug }}.authentication.signing import token_backend
-from {{ cookiecutter.project_slug }}.authentication.transport import refresh_transport
 
 from tests.support import PASSWORD
 from tests.support.errors import assert_clean_refusal
 
-COOKIE_MODE = refresh_transport.storage == "httponly_cookie"
 ONE_MEGABYTE = "A" * (1024 * 1024)
 YEAR_10000 = 253402300800  # the first second after datetime.max
 
@@ -40,14 +42,22 @@ def signed(claims: dict) -> str:
     return jwt.encode(claims, token_backend().prepared_signing_key, algorithm=settings.SIMPLE_JWT["ALGORITHM"])
 
 
+{%- if cookiecutter.signing_algorithm == "HS256" %}
+
+
 def other_algorithm(claims: dict) -> str:
-    """Sign with an algorithm the project does not use: HS512 with its secret, or HS256 with its public key."""
-    if settings.SIMPLE_JWT["ALGORITHM"] == "HS256":
-        return jwt.encode(claims, settings.SIMPLE_JWT["SIGNING_KEY"], algorithm="HS512")
+    """Sign with an algorithm the project does not use: HS512, with its secret."""
+    return jwt.encode(claims, settings.SIMPLE_JWT["SIGNING_KEY"], algorithm="HS512")
+{%- else %}
+
+
+def other_algorithm(claims: dict) -> str:
+    """Sign with HS256 and the public key as its secret: the algorithm-confusion attack on RS256."""
     header = b64({"alg": "HS256", "typ": "JWT"})
     signing_input = f"{header}.{b64(claims)}".encode()
     key = settings.SIMPLE_JWT["VERIFYING_KEY"].encode()
     return f"{signing_input.decode()}.{b64(hmac.new(key, signing_input, hashlib.sha256).digest())}"
+{%- endif %}
 
 
 def with_claims(token: str, **changes) -> str:
@@ -105,15 +115,15 @@ def stored_state() -> tuple:
     sessions = TokenFamily.objects.order_by("pk").values_list(
         "pk", "last_issued_jti", "last_spent_jti", "last_rotated_at", "revoked_at"
     )
-    state = (list(sessions),)
-    if apps.is_installed("rest_framework_simplejwt.token_blacklist"):
-        from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
-
-        state += (
-            list(OutstandingToken.objects.order_by("pk").values_list("pk", flat=True)),
-            list(BlacklistedToken.objects.order_by("pk").values_list("token_id", flat=True)),
-        )
-    return state
+{%- if cookiecutter.token_blacklist == "yes" %}
+    return (
+        list(sessions),
+        list(OutstandingToken.objects.order_by("pk").values_list("pk", flat=True)),
+        list(BlacklistedToken.objects.order_by("pk").values_list("token_id", flat=True)),
+    )
+{%- else %}
+    return (list(sessions),)
+{%- endif %}
 
 
 @pytest.fixture
@@ -136,11 +146,17 @@ def verify(session, token):
 
 
 # Where each kind of token is expected, and how it is sent there (verify: below).
+{%- if cookiecutter.refresh_token_storage == "httponly_cookie" %}
+# Logout takes no refresh token here: the cookie carries it, and logout needs only the access token.
 REFRESH_TOKEN_TAKERS = {"refresh": send_refresh_token}
-if not COOKIE_MODE:  # in cookie mode logout takes no refresh token, only the access token
-    REFRESH_TOKEN_TAKERS["logout"] = lambda session, token: session.client.post(
+{%- else %}
+REFRESH_TOKEN_TAKERS = {
+    "refresh": send_refresh_token,
+    "logout": lambda session, token: session.client.post(
         "/api/auth/logout/", {"refresh": token}, format="json", HTTP_AUTHORIZATION=f"Bearer {session.access}"
-    )
+    ),
+}
+{%- endif %}
 ACCESS_TOKEN_TAKERS = {
     "me": lambda session, token: send_bearer(session, "/api/me/", token),
     "logout": lambda session, token: send_bearer(session, "/api/auth/logout/", token, "post"),
@@ -381,9 +397,14 @@ BODY_ENDPOINTS = [
 ]
 # These read no field (the refresh token is in the cookie, or none is needed), yet still read
 # the body: they take none or {}, and refuse anything else as the other endpoints do.
-FIELDLESS_ENDPOINTS = ["/api/auth/logout-all/", "/api/auth/logout-others/"]
-if COOKIE_MODE:
-    FIELDLESS_ENDPOINTS += ["/api/token/refresh/", "/api/auth/logout/"]
+FIELDLESS_ENDPOINTS = [
+    "/api/auth/logout-all/",
+    "/api/auth/logout-others/",
+{%- if cookiecutter.refresh_token_storage == "httponly_cookie" %}
+    "/api/token/refresh/",
+    "/api/auth/logout/",
+{%- endif %}
+]
 BAD_BODIES = {
     "not-json": ("{'username': ", "application/json"),
     "json-list": (json.dumps(["alice", "password"]), "application/json"),

@@ -8,12 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from {{ cookiecutter.project_slug }}.authentication.transport import refresh_transport
-
 from tests.support import PASSWORD, PROJECT_DIR
 from tests.support.browser import chromium
 from tests.support.servers import ACCESS_LOG_VARIABLE, create_user
-from tests.support.sessions import COOKIE_MODE, AuthSession, http_session
+from tests.support.sessions import AuthSession, http_session
 
 ENDPOINTS = {
     "/api/token/",
@@ -75,10 +73,9 @@ def test_swagger_ui_is_served_from_the_project_not_a_cdn(client):
 # The signed-in run's credentials, as ${VARIABLES} that its environment fills in. Each
 # operation that ends a session gets a session of its own (logout-all a user of its own), so
 # in whatever order schemathesis runs them, the rest stay signed in and really reach the view.
-# Cookie mode sends the CSRF pair everywhere and the refresh cookie to refresh; body mode
-# puts the refresh tokens in the bodies.
-SIGNED_IN_CONFIG = {
-    "httponly_cookie": """
+{%- if cookiecutter.refresh_token_storage == "httponly_cookie" %}
+# Cookie mode sends the CSRF pair everywhere and the refresh cookie to refresh.
+SIGNED_IN_CONFIG = """
 headers = { Authorization = "Bearer ${ACCESS}", Cookie = "csrftoken=${CSRF}", X-CSRFToken = "${CSRF}" }
 
 [[operations]]
@@ -88,8 +85,10 @@ headers = { Cookie = "csrftoken=${CSRF}; refresh_token=${REFRESH_TOKEN}" }
 [[operations]]
 include-path = "/api/auth/logout/"
 headers = { Authorization = "Bearer ${LOGOUT_ACCESS}" }
-""",
-    "local_storage": """
+"""
+{%- else %}
+# Body mode puts the refresh tokens in the bodies.
+SIGNED_IN_CONFIG = """
 headers = { Authorization = "Bearer ${ACCESS}" }
 
 [[operations]]
@@ -100,8 +99,8 @@ parameters = { "body.refresh" = "${REFRESH_TOKEN}" }
 include-path = "/api/auth/logout/"
 headers = { Authorization = "Bearer ${LOGOUT_ACCESS}" }
 parameters = { "body.refresh" = "${LOGOUT_REFRESH}" }
-""",
-}
+"""
+{%- endif %}
 LOGOUT_ALL_CONFIG = """
 [[operations]]
 include-path = "/api/auth/logout-all/"
@@ -130,7 +129,7 @@ def schemathesis(schema_url: str, config: Path | None = None, env: dict | None =
 def signed_in_config(folder: Path) -> Path:
     """Write the signed-in run's configuration for this storage mode; return its path."""
     config = folder / "schemathesis-signed-in.toml"
-    config.write_text(SIGNED_IN_CONFIG[refresh_transport.storage] + LOGOUT_ALL_CONFIG)
+    config.write_text(SIGNED_IN_CONFIG + LOGOUT_ALL_CONFIG)
     return config
 
 
@@ -144,7 +143,9 @@ def signed_in_environment(server) -> tuple[AuthSession, dict]:
         assert session.login(username).status_code == 200
     secrets = {
         "ACCESS": signed_in.access,
-        "CSRF": signed_in.csrf_token() if COOKIE_MODE else "",
+{%- if cookiecutter.refresh_token_storage == "httponly_cookie" %}
+        "CSRF": signed_in.csrf_token(),
+{%- endif %}
         "REFRESH_TOKEN": refreshing.refresh_token,
         "LOGOUT_ACCESS": logging_out.access,
         "LOGOUT_REFRESH": logging_out.refresh_token,
@@ -230,8 +231,11 @@ def test_swagger_ui_signs_in_authorizes_and_refreshes(browser_available, start_s
         assert me.request.headers["authorization"] == f"Bearer {tokens['access']}"
         assert me.json()["username"] == "alice"
 
-        # Cookie mode: the page sends the HttpOnly cookie and drf-spectacular adds the CSRF header.
-        cookie_mode = refresh_transport.storage == "httponly_cookie"
-        refreshed = docs.execute("/api/token/refresh/", None if cookie_mode else {"refresh": tokens["refresh"]})
+{%- if cookiecutter.refresh_token_storage == "httponly_cookie" %}
+        # The page sends the HttpOnly cookie, and drf-spectacular adds the CSRF header.
+        refreshed = docs.execute("/api/token/refresh/")
+{%- else %}
+        refreshed = docs.execute("/api/token/refresh/", {"refresh": tokens["refresh"]})
+{%- endif %}
         assert refreshed.status == 200, refreshed.text()
         assert refreshed.json()["access"] != tokens["access"]

@@ -3,8 +3,8 @@
 import subprocess
 import sys
 
-from tests.core.test_production_settings import production_environment
 from tests.support import PROJECT_DIR
+from tests.support.production import production_environment
 
 # Prints the name of the view at / under the settings of the environment, or "none".
 VIEW_AT_ROOT = (
