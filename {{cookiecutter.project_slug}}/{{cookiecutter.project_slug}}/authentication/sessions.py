@@ -14,7 +14,7 @@ from functools import cached_property
 
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.utils import timezone
 {% if cookiecutter.token_blacklist == "yes" %}
 from . import blacklist, events, revocation
@@ -105,13 +105,27 @@ def start_session(user, client: Client = UNKNOWN_CLIENT) -> IssuedTokens:
 
 
 def open_sessions_and_client(user_id, client: Client) -> tuple[int, bool]:
-    """Return, in one query, how many open sessions the user has and whether one was last used from this
-    client (the same user agent and IP address)."""
-    from_client = Q(user_agent=client.user_agent, ip_address=client.ip_address)
-    counts = TokenFamily.objects.filter(user_id=user_id, revoked_at__isnull=True).aggregate(
-        open=Count("pk"), from_client=Count("pk", filter=from_client)
+    """Return how many open sessions the user has and whether one was last used from this client
+    (the same user agent and IP address), in one statement.
+
+    Its SQL is written here: the ORM builds an aggregate like this one in about a quarter of
+    a millisecond of Python, on every sign-in, more than the database takes to answer it.
+    """
+    quote = connection.ops.quote_name
+    same_ip = f"{quote('ip_address')} IS NULL" if client.ip_address is None else f"{quote('ip_address')} = %s"
+    from_client = f"{quote('user_agent')} = %s AND {same_ip}"
+    where = f"{quote('user_id')} = %s AND {quote('revoked_at')} IS NULL"
+    # Only quoted table and column names are formatted in; the values are parameters.
+    sql = (
+        f"SELECT COUNT(*), COALESCE(SUM(CASE WHEN {from_client} THEN 1 ELSE 0 END), 0)"  # noqa: S608
+        f" FROM {quote(TokenFamily._meta.db_table)} WHERE {where}"
     )
-    return counts["open"], counts["from_client"] > 0
+    ip_address = TokenFamily._meta.get_field("ip_address").get_db_prep_value(client.ip_address, connection)
+    params = [client.user_agent, *([] if client.ip_address is None else [ip_address]), user_id]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        open_count, from_client_count = cursor.fetchone()
+    return open_count, from_client_count > 0
 
 
 def lock_user(user_id) -> None:
