@@ -399,6 +399,7 @@ class Setup:
     label: str
     conn_max_age: int | None  # None: the project's default for the engine
     endpoints: tuple[str, ...]
+    environment: tuple[tuple[str, str], ...] = ()  # more variables for every server of the setup
 
 
 ENDPOINT_LABELS = {
@@ -562,7 +563,7 @@ class Bench:
         }
         if setup.conn_max_age is not None:
             env["BENCH_CONN_MAX_AGE"] = str(setup.conn_max_age)
-        return env
+        return env | dict(setup.environment)
 
     def measure_setup(self, setup: Setup, template: Database, redis_url: str | None) -> None:
         """Start every variant's server, then measure endpoint by endpoint, the variants in turn.
@@ -890,7 +891,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--all",
         action="store_true",
-        help="also the database cache, the 1 s sync, PostgreSQL with CONN_MAX_AGE=0 and sign-in with PBKDF2",
+        help="also the database cache, the 1 s sync, sign-in with PBKDF2, PostgreSQL with CONN_MAX_AGE=0 and with"
+        " psycopg's connection pool",
     )
     parser.add_argument("--json", type=Path, help="also write the results to this file")
     args = parser.parse_args(argv)
@@ -1012,6 +1014,8 @@ def measure_everything(bench: "Bench", args: argparse.Namespace, cleanup: contex
             setups.append(Setup("postgresql", "PostgreSQL", None, ENDPOINT_ORDER))
             if args.all:
                 setups.append(Setup("postgresql", "PostgreSQL, CONN_MAX_AGE=0", 0, ("me_noauth", "me")))
+                pool = (("BENCH_DB_POOL", "true"),)
+                setups.append(Setup("postgresql", "PostgreSQL, psycopg pool", 0, ("me_noauth", "me", "refresh"), pool))
 
     templates: dict[str, Database] = {}
     for setup in setups:

@@ -49,3 +49,9 @@ DATABASES = {"default": database}
 # Revoked sessions are looked up in the cache base.py configures (Redis when REDIS_URL is
 # set, else the database cache), never in the tests' per-process memory cache.
 CACHES = base.redis_caches(base.REDIS_URL, "bench") if base.REDIS_URL else copy.deepcopy(base.CACHES)
+
+# psycopg's connection pool instead of persistent connections (BENCH_DB_POOL=true, `--all`),
+# the same for both sides; Django allows a pool only without persistent connections.
+if database["ENGINE"].endswith("postgresql") and env.bool("BENCH_DB_POOL", default=False):
+    database["OPTIONS"] = {**(database.get("OPTIONS") or {}), "pool": True}
+    database["CONN_MAX_AGE"] = 0
