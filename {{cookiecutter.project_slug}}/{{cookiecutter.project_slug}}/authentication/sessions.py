@@ -16,6 +16,8 @@ from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
+
+from {{ cookiecutter.project_slug }}.core import statements
 {% if cookiecutter.token_blacklist == "yes" %}
 from . import blacklist, events, revocation
 from .clients import UNKNOWN_CLIENT, Client
@@ -93,7 +95,7 @@ def start_session(user, client: Client = UNKNOWN_CLIENT) -> IssuedTokens:
         if policy.max_sessions_per_user:
             lock_user(user.pk)
         open_before, known_client = open_sessions_and_client(user.pk, client)
-        family.save(force_insert=True)
+        statements.insert(family)
 {%- if cookiecutter.token_blacklist == "yes" %}
         blacklist.record_issued(issued.refresh, issued.refresh_jwt, user.pk)
 {%- endif %}
@@ -235,7 +237,10 @@ def rotate(token: RefreshToken, client: Client) -> IssuedTokens:
 def note_rotation(family: TokenFamily, spent: RefreshToken, issued: "IssuedTokens", client: Client) -> None:
     """Record the family's newest and last spent token, and its last use; refuse if it was revoked meanwhile."""
     now = timezone.now()
-    updated = TokenFamily.objects.filter(pk=family.pk, revoked_at__isnull=True).update(
+    updated = statements.update_while_null(
+        TokenFamily,
+        family.pk,
+        "revoked_at",
         last_issued_jti=issued.refresh.jti,
         last_spent_jti=spent.jti,
         last_rotated_at=now,
