@@ -1014,8 +1014,13 @@ def measure_everything(bench: "Bench", args: argparse.Namespace, cleanup: contex
             setups.append(Setup("postgresql", "PostgreSQL", None, ENDPOINT_ORDER))
             if args.all:
                 setups.append(Setup("postgresql", "PostgreSQL, CONN_MAX_AGE=0", 0, ("me_noauth", "me")))
-                pool = (("BENCH_DB_POOL", "true"),)
-                setups.append(Setup("postgresql", "PostgreSQL, psycopg pool", 0, ("me_noauth", "me", "refresh"), pool))
+                if importlib.util.find_spec("psycopg_pool") is None:
+                    say("    skipping PostgreSQL with psycopg's pool: the project does not install psycopg[pool]")
+                else:
+                    pool = (("BENCH_DB_POOL", "true"),)
+                    setups.append(
+                        Setup("postgresql", "PostgreSQL, psycopg pool", 0, ("me_noauth", "me", "refresh"), pool)
+                    )
 
     templates: dict[str, Database] = {}
     for setup in setups:

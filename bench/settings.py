@@ -50,7 +50,8 @@ DATABASES = {"default": database}
 # set, else the database cache), never in the tests' per-process memory cache.
 CACHES = base.redis_caches(base.REDIS_URL, "bench") if base.REDIS_URL else copy.deepcopy(base.CACHES)
 
-# psycopg's connection pool instead of persistent connections (BENCH_DB_POOL=true, `--all`),
+# psycopg's connection pool instead of persistent connections (BENCH_DB_POOL=true, `--all`, when
+# the project installs psycopg[pool]),
 # the same for both sides; Django allows a pool only without persistent connections.
 if database["ENGINE"].endswith("postgresql") and env.bool("BENCH_DB_POOL", default=False):
     database["OPTIONS"] = {**(database.get("OPTIONS") or {}), "pool": True}
