@@ -128,7 +128,7 @@ def run_wrk_bench(project: Path) -> int:
         "BENCH_ROUNDS": os.environ.get("BENCH_ROUNDS", "3"),
         "BENCH_DURATION": os.environ.get("BENCH_DURATION", "2"),
         # Enough refresh tokens for 2 s of refreshes a round, with room: creating them takes time too.
-        "BENCH_POOL": os.environ.get("BENCH_POOL", "1200"),
+        "BENCH_POOL": os.environ.get("BENCH_POOL", "1600"),
         "BENCH_PROJECT": str(project),
         "PYTHONPATH": str(TEMPLATE),
     }
