@@ -159,14 +159,11 @@ def end_sessions_beyond_cap(user_id) -> None:
 
 def live_family(token: RefreshToken) -> TokenFamily:
     """Return the token's family with its user, or raise if the session may not continue."""
-    try:
-        # get(), not first(): no ORDER BY to build or run for a primary-key lookup.
-        family = TokenFamily.objects.select_related("user").get(
-            pk=parse_family_id(token.family_id), user_id=typed_user_id(token)
-        )
-    except TokenFamily.DoesNotExist:
-        raise SessionRevoked() from None
-    if family.revoked_at is not None:
+    # A written statement: built by the ORM it took 0.2 ms more than the database does (core/statements.py).
+    family = statements.get_with_related(
+        TokenFamily, "user", id=parse_family_id(token.family_id), user=typed_user_id(token)
+    )
+    if family is None or family.revoked_at is not None:
         raise SessionRevoked()
     deadline = session_deadline(family)
     if deadline is not None and deadline <= timezone.now():
