@@ -47,10 +47,10 @@ wrk: ## Install wrk for the benchmark, if missing (needs root)
 			{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }; \
 		else echo "wrk is missing: install it as root (apt-get install wrk)"; exit 1; fi; }
 
-bench: $(VENV)/.installed browser wrk ## Bake the defaults; time them (render, make test, refreshes per tab); wrk them against stock simplejwt
+bench: $(VENV)/.installed wrk ## Bake the defaults; wrk them against stock simplejwt (ratios, 3 rounds; at most 5 minutes)
 	$(BIN)/python -m bench.lab bench
 
-soak: $(VENV)/.installed browser ## Bake the defaults; a long day of use in Chromium: 5 tabs, 100 token expiries (about 4 minutes)
+soak: $(VENV)/.installed browser ## Bake the defaults; refreshes per expiry with 1, 2, 5 tabs, then a long day of use in Chromium
 	$(BIN)/python -m bench.lab soak
 
 lint: $(VENV)/.installed ## Lint the hooks, the template tests, the laboratory and the scripts

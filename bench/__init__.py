@@ -14,6 +14,14 @@ from pathlib import Path
 BENCH_USER_ID = 1
 BENCH_USERNAME = "bench"
 BENCH_PASSWORD = "bench-password-not-secret"
+# The users that sign in during a run, each at most a few times (once a round, and in the
+# warm-up): a user signs in as people do, below the project's cap on open sessions
+# (JWT_MAX_SESSIONS_PER_USER), not into a session ended by the next sign-in.
+SIGN_IN_USERS = 4000
+
+
+def sign_in_usernames() -> list[str]:
+    return [f"bench-{number}" for number in range(1, SIGN_IN_USERS + 1)]
 
 
 def project_dir() -> Path:

@@ -27,6 +27,7 @@ redis://127.0.0.1:6379/15), BENCH_DURATION (seconds a wrk run, default 5), BENCH
 
 import argparse
 import contextlib
+import dataclasses
 import importlib
 import importlib.util
 import json
@@ -50,7 +51,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from bench import BENCH_PASSWORD, BENCH_USERNAME, project_dir
+from bench import BENCH_PASSWORD, project_dir, sign_in_usernames
 
 PROJECT_DIR = project_dir()
 WRK_SCRIPT = Path(__file__).resolve().parent / "wrk" / "bench.lua"
@@ -387,6 +388,7 @@ class Variant:
     cache: str  # "redis" or "database": where this project looks revocations up
     endpoints: tuple[str, ...]
     environment: tuple[tuple[str, str], ...] = ()  # more variables for its processes
+    reference: str | None = "stock"  # the variant its POSTs are compared with; None: it is one
 
 
 @dataclass(frozen=True)
@@ -397,6 +399,7 @@ class Setup:
     label: str
     conn_max_age: int | None  # None: the project's default for the engine
     endpoints: tuple[str, ...]
+    environment: tuple[tuple[str, str], ...] = ()  # more variables for every server of the setup
 
 
 ENDPOINT_LABELS = {
@@ -404,9 +407,12 @@ ENDPOINT_LABELS = {
     "me": "GET /api/me/",
     "verify": "POST /api/token/verify/",
     "refresh": "POST /api/token/refresh/",
-    "obtain": "POST /api/token/",
+    "obtain": "POST /api/token/ MD5",
+    "obtain_pbkdf2": "POST /api/token/ PBKDF2",
 }
-ENDPOINT_ORDER = ("me_noauth", "me", "verify", "refresh", "obtain")
+ENDPOINT_ORDER = ("me_noauth", "me", "verify", "refresh", "obtain", "obtain_pbkdf2")
+# Sign-in with each hasher (bench/settings.py, BENCH_HASHER): MD5 on every server but the PBKDF2 pair.
+HASHERS = {"obtain": "md5", "obtain_pbkdf2": "pbkdf2"}
 
 
 @dataclass
@@ -434,32 +440,62 @@ PUBSUB_KEY = "ours-redis-pubsub"
 PROPAGATION_SAMPLES = 100
 PROPAGATION_GOAL_MS = 100
 ME_GOAL = 0.95
+# The bench's own sessions (the refresh-token pool, the access token GETs send, the logouts
+# timed) are all the bench user's: created without the cap on open sessions per user, which
+# would otherwise end all but the newest few. The servers keep the project's cap; the users
+# that sign in during a run stay below it.
+UNCAPPED = {"JWT_MAX_SESSIONS_PER_USER": "0"}
 REFRESH_GOALS = {"sqlite": 1.5, "postgresql": 2.0}
 
 
-def variants(redis_url: str | None, has_sync: bool, has_pubsub: bool = False) -> list[Variant]:
+def variants(
+    redis_url: str | None, has_sync: bool, has_pubsub: bool = False, every_variant: bool = False
+) -> list[Variant]:
+    """Return the servers to measure: this project and stock simplejwt, plus the variants --all adds.
+
+    `make bench` measures what the targets are judged by (the default revocation check,
+    pub/sub, stock; sign-in with the fast hasher); --all adds the database cache, the
+    1 s sync, and sign-in with PBKDF2.
+    """
     every = ("me_noauth", "me", "verify", "refresh", "obtain")
-    found = []
     cache = "redis" if redis_url else "database"
+    label = "ours, Redis cache" if redis_url else "ours, database cache"
+    found = [Variant(f"ours-{cache}", label, "bench.settings", cache, every)]
+    if has_pubsub and redis_url:
+        pubsub = (("JWT_REVOCATION_PUBSUB", "true"),)
+        found.append(Variant(PUBSUB_KEY, "ours, Redis, pub/sub", "bench.settings", "redis", ("me",), pubsub))
+    if every_variant:
+        found += optional_variants(redis_url, has_sync)
+    found.append(Variant("stock", "stock simplejwt", "bench.stock_settings", cache, every[1:], reference=None))
+    if every_variant:
+        pbkdf2 = (("BENCH_HASHER", "pbkdf2"),)
+        stock = Variant("stock-pbkdf2", "stock simplejwt", "bench.stock_settings", cache, ("obtain_pbkdf2",), pbkdf2)
+        found.append(dataclasses.replace(stock, reference=None))
+    return found
+
+
+def optional_variants(redis_url: str | None, has_sync: bool) -> list[Variant]:
+    """Return the variants of this project only --all measures."""
+    cache = "redis" if redis_url else "database"
+    found = []
     if redis_url:
-        found.append(Variant("ours-redis", "ours, Redis cache", "bench.settings", "redis", every))
         found.append(Variant("ours-db", "ours, database cache", "bench.settings", "database", ("me", "verify")))
-    else:
-        found.append(Variant("ours-db", "ours, database cache", "bench.settings", "database", every))
     if has_sync:
         label = f"ours, {'Redis' if redis_url else 'db'}, {SYNC_SECONDS} s sync"
         sync = (("JWT_REVOCATION_SYNC_SECONDS", SYNC_SECONDS),)
         found.append(Variant(f"ours-{cache}-sync", label, "bench.settings", cache, ("me",), sync))
-    if has_pubsub and redis_url:
-        pubsub = (("JWT_REVOCATION_PUBSUB", "true"),)
-        found.append(Variant(PUBSUB_KEY, "ours, Redis, pub/sub", "bench.settings", "redis", ("me",), pubsub))
-    found.append(
-        Variant("stock", "stock simplejwt", "bench.stock_settings", "redis" if redis_url else "database", every[1:])
-    )
+    pbkdf2 = (("BENCH_HASHER", "pbkdf2"),)
+    ours = Variant("ours-pbkdf2", "ours", "bench.settings", cache, ("obtain_pbkdf2",), pbkdf2, "stock-pbkdf2")
+    found.append(ours)
     return found
 
 
-def endpoint_spec(endpoint: str, tokens: dict, pool: Path) -> dict:
+def connections_for(endpoint: str) -> int:
+    return OBTAIN_CONNECTIONS if endpoint == "obtain_pbkdf2" else CONNECTIONS
+
+
+def endpoint_spec(endpoint: str, tokens: dict, pool: Path | None, sign_in_users: Path | None = None) -> dict:
+    """Return what wrk sends: a refresh spends a token of `pool`, a sign-in names a user of `sign_in_users`."""
     json_header = {"Content-Type": "application/json"}
     if endpoint == "me_noauth":
         return {"method": "GET", "path": "/api/me-noauth/"}
@@ -468,9 +504,9 @@ def endpoint_spec(endpoint: str, tokens: dict, pool: Path) -> dict:
     if endpoint == "verify":
         body = json.dumps({"token": tokens["access"]})
         return {"method": "POST", "path": "/api/token/verify/", "headers": json_header, "body": body}
-    if endpoint == "obtain":
-        body = json.dumps({"username": BENCH_USERNAME, "password": BENCH_PASSWORD})
-        return {"method": "POST", "path": "/api/token/", "headers": json_header, "body": body}
+    if endpoint in HASHERS:
+        body = json.dumps({"username": "@TOKEN@", "password": BENCH_PASSWORD})
+        return {"method": "POST", "path": "/api/token/", "headers": json_header, "body": body, "pool": sign_in_users}
     carrier = tokens["carrier"]
     if carrier["mode"] == "cookie":
         # As a browser page sends it: the HttpOnly cookie, and the CSRF cookie echoed in a header.
@@ -505,8 +541,10 @@ class Bench:
         self.rounds = args.rounds
         self.pool_size = args.pool
         self.show_sql = args.sql
+        self.every_variant = args.all
         self.base_env: dict = {}
         self.folder = Path(tempfile.gettempdir())
+        self.sign_in_users: Path | None = None  # usernames, one a line: the pool sign-ins take turns in
         self.cleanup = contextlib.ExitStack()
         self.rows: list[Row] = []
         self.failures: list[str] = []
@@ -525,7 +563,7 @@ class Bench:
         }
         if setup.conn_max_age is not None:
             env["BENCH_CONN_MAX_AGE"] = str(setup.conn_max_age)
-        return env
+        return env | dict(setup.environment)
 
     def measure_setup(self, setup: Setup, template: Database, redis_url: str | None) -> None:
         """Start every variant's server, then measure endpoint by endpoint, the variants in turn.
@@ -534,7 +572,7 @@ class Bench:
         best kept, so that load from elsewhere on the machine skews the ratios less.
         """
         running = []
-        for variant in variants(redis_url, self.has_sync, self.has_pubsub):
+        for variant in variants(redis_url, self.has_sync, self.has_pubsub, self.every_variant):
             endpoints = [e for e in ENDPOINT_ORDER if e in variant.endpoints and e in setup.endpoints]
             if endpoints:
                 running.append(self.start_variant(setup, variant, endpoints, template, redis_url))
@@ -554,7 +592,7 @@ class Bench:
             for run in taking_part:
                 variant = None if endpoint == "me_noauth" else run.variant
                 measurement = best[run.variant.key]
-                counts, notes = run.counts[endpoint], self.notes(measurement)
+                counts, notes = run.counts["obtain" if endpoint in HASHERS else endpoint], self.notes(measurement)
                 self.rows.append(Row(setup, endpoint, variant, measurement, counts, notes, every[run.variant.key]))
         for run in running:
             if run.variant.key == PUBSUB_KEY:
@@ -565,7 +603,7 @@ class Bench:
     def measure_propagation(self, setup: Setup, run: Running) -> None:
         """Time logouts made in another process until every one of the server's workers refuses them."""
         env = self.env(run.variant, run.database, setup, run.server.env["REDIS_URL"])
-        delays = worker(env, "propagation", run.server.url, str(PROPAGATION_SAMPLES))["delays_ms"]
+        delays = worker(env | UNCAPPED, "propagation", run.server.url, str(PROPAGATION_SAMPLES))["delays_ms"]
         self.propagation[setup] = delays
         say(f"    {setup.label:<26} logout refused by {run.variant.label}: {propagation_text(delays)}")
 
@@ -582,10 +620,10 @@ class Bench:
         say(
             f"    {facts['engine']}, CONN_MAX_AGE={facts['conn_max_age']}"
             f"{' with health checks' if facts['health_checks'] else ''}; cache {facts['cache']}"
-            + (f"; JWT_REVOCATION_SYNC_SECONDS={facts['revocation_sync_seconds']}" if variant.key != "stock" else "")
+            + (f"; JWT_REVOCATION_SYNC_SECONDS={facts['revocation_sync_seconds']}" if variant.reference else "")
         )
         if self.show_sql:
-            for endpoint in ("me", "refresh"):
+            for endpoint in ("me", "refresh", "obtain"):
                 say(f"    SQL of {ENDPOINT_LABELS[endpoint]}:")
                 for statement in result["statements"][endpoint]:
                     say(f"      {statement[:150]}")
@@ -593,7 +631,7 @@ class Bench:
         sizes = [WARM_UP_POOL] + [self.pool_size] * self.rounds if "refresh" in endpoints else [1]
         say(f"    creating {sum(sizes)} sessions in the database (a refresh token each, none sent twice)")
         pool = self.folder / f"pool-{uuid.uuid4().hex[:8]}.txt"
-        tokens = worker(env, "tokens", str(sum(sizes)), str(pool))
+        tokens = worker(env | UNCAPPED, "tokens", str(sum(sizes)), str(pool))
         pools = self.split_pool(pool, sizes)
         server = Server(env)
         self.cleanup.callback(server.stop)
@@ -605,8 +643,8 @@ class Bench:
         # takes a good part of a second): a short unmeasured run of each endpoint first.
         say(f"    warming up: {WARM_UP_SECONDS} s of each endpoint")
         for endpoint in endpoints:
-            connections = OBTAIN_CONNECTIONS if endpoint == "obtain" else CONNECTIONS
-            spec = endpoint_spec(endpoint, tokens, pools[0] if endpoint == "refresh" else None)
+            connections = connections_for(endpoint)
+            spec = endpoint_spec(endpoint, tokens, pools[0] if endpoint == "refresh" else None, self.sign_in_users)
             run_wrk(server.url, spec, connections, WARM_UP_SECONDS, self.folder)
         return Running(variant, database, server, result["counts"], tokens, pools[1:])
 
@@ -623,10 +661,10 @@ class Bench:
         return files
 
     def measure(self, setup: Setup, run: Running, endpoint: str, round_number: int) -> Measurement:
-        connections = OBTAIN_CONNECTIONS if endpoint == "obtain" else CONNECTIONS
+        connections = connections_for(endpoint)
         server_label = "no auth (baseline)" if endpoint == "me_noauth" else run.variant.label
         pool = run.pools[round_number] if endpoint == "refresh" else None
-        spec = endpoint_spec(endpoint, run.tokens, pool)
+        spec = endpoint_spec(endpoint, run.tokens, pool, self.sign_in_users)
         cpu_before = run.server.cpu_seconds()
         measurement = run_wrk(run.server.url, spec, connections, self.duration, self.folder)
         cpu_after = run.server.cpu_seconds()
@@ -701,9 +739,9 @@ def reference(row: Row, rows: list[Row]) -> Row | None:
         return None
     if row.endpoint == "me":
         return find_row(rows, row.setup, "me_noauth", None)
-    if row.variant.key == "stock":
+    if row.variant.reference is None:
         return None
-    return find_row(rows, row.setup, row.endpoint, "stock")
+    return find_row(rows, row.setup, row.endpoint, row.variant.reference)
 
 
 def ratios(row: Row, rows: list[Row]) -> tuple[float, float | None] | None:
@@ -733,7 +771,7 @@ def spread_text(values: list[float]) -> str:
 def ratio_text(row: Row, rows: list[Row]) -> str:
     found = ratios(row, rows)
     if found is None:
-        return "reference" if row.variant is not None and row.variant.key == "stock" else ""
+        return "reference" if row.variant is not None and row.variant.reference is None else ""
     by_rate, by_cpu = found
     what = " of no-auth" if row.endpoint == "me" else "x stock"
     spread = spread_text(round_ratios(row, rows))
@@ -789,7 +827,7 @@ def targets(rows: list[Row]) -> list[str]:
     """Return the targets of the issue, each met or missed (judged by req/s: the median of the rounds' ratios)."""
     lines = []
     for row in rows:
-        if row.variant is None or row.variant.key == "stock" or row.endpoint not in {"me", "refresh", "obtain"}:
+        if row.variant is None or row.variant.reference is None or row.endpoint == "verify":
             continue
         found = ratios(row, rows)
         if found is None:
@@ -803,7 +841,7 @@ def targets(rows: list[Row]) -> list[str]:
         elif row.endpoint == "refresh":
             goal, what = REFRESH_GOALS[row.setup.kind], "refresh / stock refresh"
         else:
-            goal, what = 1.0, "sign-in / stock sign-in"
+            goal, what = 1.0, f"sign-in / stock, {HASHERS[row.endpoint].upper()}"
         verdict = "met" if by_rate >= goal else "MISSED"
         cpu = f" (by CPU: {by_cpu:.2f})" if by_cpu is not None else ""
         lines.append(
@@ -849,7 +887,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=int(os.environ.get("BENCH_ROUNDS", "2")))
     parser.add_argument("--pool", type=int, default=int(os.environ.get("BENCH_POOL", "2500")), help="tokens a round")
     parser.add_argument("--only", choices=["sqlite", "postgresql"])
-    parser.add_argument("--sql", action="store_true", help="print the SQL of GET /api/me/ and of a refresh")
+    parser.add_argument("--sql", action="store_true", help="print the SQL of GET /api/me/, a refresh and a sign-in")
+    parser.add_argument(
+        "--all",
+        action="store_true",
+        help="also the database cache, the 1 s sync, sign-in with PBKDF2, PostgreSQL with CONN_MAX_AGE=0 and with"
+        " psycopg's connection pool",
+    )
     parser.add_argument("--json", type=Path, help="also write the results to this file")
     args = parser.parse_args(argv)
 
@@ -876,16 +920,20 @@ def main(argv: list[str] | None = None) -> int:
     out(f"==> Results ({date.today().isoformat()}; {machine()})")
     out(
         f"    gunicorn {GUNICORN_WORKERS} sync workers; wrk {WRK_THREADS} threads, {CONNECTIONS} connections "
-        f"({OBTAIN_CONNECTIONS} for POST /api/token/), {args.duration} s a run, {args.rounds} rounds (the best shown); "
-        "PBKDF2 (Django's default hasher)"
+        f"({OBTAIN_CONNECTIONS} for sign-in with PBKDF2), {args.duration} s a run, "
+        f"{args.rounds} rounds (the best shown)"
     )
     out(f"    load average (1 min) before: {load_before}, after: {load_average()} (other work skews req/s)")
     out("    CPU us/req: CPU time of the gunicorn workers per request (/proc), steadier than req/s under load")
+    out(
+        "    sign-in (POST /api/token/) with the MD5 hasher on both sides, so the statements around the password "
+        "check show" + ("; and with PBKDF2, Django's production hasher" if args.all else "")
+    )
     out("    SQL/req: statements one request makes, counted in-process (django.test.utils.CaptureQueriesContext)")
     for setup, facts in bench.facts.items():
         health = " with health checks" if facts["health_checks"] else ""
         out(f"    {setup.label}: CONN_MAX_AGE={facts['conn_max_age']}{health}; cache backend {facts['cache']}")
-    if bench.has_sync:
+    if bench.has_sync and args.all:
         out(
             f"    '{SYNC_SECONDS} s sync': JWT_REVOCATION_SYNC_SECONDS={SYNC_SECONDS} (a logout reaches the other "
             "processes within that time); ours' other rows: 0 (every request asks the cache)"
@@ -936,7 +984,8 @@ def measure_everything(bench: "Bench", args: argparse.Namespace, cleanup: contex
         DJANGO_READ_DOT_ENV="false",
         DATABASE_URL=f"sqlite:///{folder / 'unused.sqlite3'}",
     )
-    bench.base_env = {**os.environ, **signing_environment()}
+    # Sign-in with the fast hasher unless a variant says otherwise (bench/settings.py).
+    bench.base_env = {**os.environ, **signing_environment(), "BENCH_HASHER": "md5"}
     bench.has_sync = project_has_revocation_sync()
     if bench.has_sync:
         bench.base_env["JWT_REVOCATION_SYNC_SECONDS"] = "0"  # the project's default: every request asks
@@ -944,6 +993,8 @@ def measure_everything(bench: "Bench", args: argparse.Namespace, cleanup: contex
     if bench.has_pubsub:
         bench.base_env["JWT_REVOCATION_PUBSUB"] = "false"
     bench.folder = folder
+    bench.sign_in_users = folder / "sign-in-users.txt"
+    bench.sign_in_users.write_text("\n".join(sign_in_usernames()) + "\n")
     bench.cleanup = cleanup
 
     redis_url, why_no_redis = find_redis()
@@ -961,7 +1012,15 @@ def measure_everything(bench: "Bench", args: argparse.Namespace, cleanup: contex
             say(f"    skipping PostgreSQL: {why_not}")
         else:
             setups.append(Setup("postgresql", "PostgreSQL", None, ENDPOINT_ORDER))
-            setups.append(Setup("postgresql", "PostgreSQL, CONN_MAX_AGE=0", 0, ("me_noauth", "me")))
+            if args.all:
+                setups.append(Setup("postgresql", "PostgreSQL, CONN_MAX_AGE=0", 0, ("me_noauth", "me")))
+                if importlib.util.find_spec("psycopg_pool") is None:
+                    say("    skipping PostgreSQL with psycopg's pool: the project does not install psycopg[pool]")
+                else:
+                    pool = (("BENCH_DB_POOL", "true"),)
+                    setups.append(
+                        Setup("postgresql", "PostgreSQL, psycopg pool", 0, ("me_noauth", "me", "refresh"), pool)
+                    )
 
     templates: dict[str, Database] = {}
     for setup in setups:

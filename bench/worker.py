@@ -16,7 +16,7 @@ import time
 
 import django
 
-from bench import BENCH_PASSWORD, BENCH_USER_ID, BENCH_USERNAME, project_package
+from bench import BENCH_PASSWORD, BENCH_USER_ID, BENCH_USERNAME, project_package, sign_in_usernames
 
 
 def project_module(name: str):
@@ -31,16 +31,28 @@ def bench_user():
 
 
 def migrate() -> dict:
-    """Create every table (stock's blacklist tables too), the cache table and the bench user."""
+    """Create every table (stock's blacklist tables too), the cache table, the bench user and the sign-in users."""
     from django.contrib.auth import get_user_model
+    from django.contrib.auth.hashers import make_password
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
     call_command("createcachetable")
-    user = get_user_model().objects.create_user(username=BENCH_USERNAME, password=BENCH_PASSWORD)
+    user_model = get_user_model()
+    user = user_model.objects.create_user(username=BENCH_USERNAME, password=BENCH_PASSWORD)
     if user.pk != BENCH_USER_ID:
         raise RuntimeError(f"the bench user got id {user.pk}, not {BENCH_USER_ID}: is the database fresh?")
+    password = make_password(BENCH_PASSWORD)  # hashed once for all of them
+    user_model.objects.bulk_create(user_model(username=name, password=password) for name in sign_in_usernames())
     return {"user_id": user.pk}
+
+
+def hash_passwords_for_this_server() -> None:
+    """Store every user's password under this server's hasher, so no sign-in upgrades (rewrites) a hash."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.hashers import make_password
+
+    get_user_model().objects.update(password=make_password(BENCH_PASSWORD))
 
 
 def is_stock() -> bool:
@@ -93,6 +105,7 @@ def tokens(count: str, path: str) -> dict:
     """Write `count` refresh tokens of as many sessions to `path`; return the other tokens a run needs."""
     from django.db import transaction
 
+    hash_passwords_for_this_server()
     user = bench_user()
     started = time.monotonic()
     with transaction.atomic(), open(path, "w") as pool:

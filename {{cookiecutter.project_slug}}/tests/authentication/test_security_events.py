@@ -70,6 +70,26 @@ def test_a_sign_in_from_a_client_whose_sessions_all_ended_is_reported_again(rece
     assert [name for name, _ in received] == ["sign_in_from_new_client"] * 2
 
 
+def test_a_sign_in_with_the_same_user_agent_from_another_address_is_reported(received, make_auth, user):
+    sign_in_from(make_auth, PHONE)
+    elsewhere = make_auth()
+    elsewhere.client.defaults.update(HTTP_USER_AGENT=PHONE, REMOTE_ADDR="203.0.113.9")
+
+    assert elsewhere.login().status_code == 200
+
+    assert [name for name, _ in received] == ["sign_in_from_new_client"] * 2
+
+
+def test_a_second_sign_in_from_an_unknown_address_is_not_reported(settings, received, make_auth, user):
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}  # trust X-Forwarded-For
+    for _ in range(2):
+        session = make_auth()
+        session.client.defaults.update(HTTP_USER_AGENT=PHONE, HTTP_X_FORWARDED_FOR="not-an-address")
+        assert session.login().status_code == 200
+
+    assert [name for name, _ in received] == ["sign_in_from_new_client"]
+
+
 def test_a_session_ended_by_the_cap_is_reported(
     settings, caplog, received, make_auth, user, django_capture_on_commit_callbacks
 ):

@@ -1,9 +1,15 @@
 """GET /api/me/: the protected example endpoint."""
 
+from datetime import UTC, datetime
+from types import SimpleNamespace
+
 import pytest
 from django.conf import settings
 from django.core.cache import caches
 from django.test import override_settings
+from rest_framework_simplejwt.settings import api_settings
+
+from {{ cookiecutter.project_slug }}.authentication import authentication
 
 from tests.support import CUSTOM_CLAIMS
 
@@ -76,6 +82,26 @@ def test_me_costs_one_cache_lookup_or_the_queries_the_token_cannot_spare(
 
     assert response.status_code == 200
     assert cache_lookups == {"default": 0, "revocations": revocation_lookups}
+
+
+def test_an_access_token_served_before_is_refused_once_it_expires(signed_in, monkeypatch):
+    assert signed_in.get("/api/me/").status_code == 200  # now checked and cached
+    token = authentication.verified_access_token(signed_in.access.encode())
+    after_expiry = token["exp"] + api_settings.LEEWAY + 1  # past the leeway too
+    monkeypatch.setattr(authentication, "time", SimpleNamespace(time=lambda: after_expiry))
+    monkeypatch.setattr(authentication, "aware_utcnow", lambda: datetime.fromtimestamp(after_expiry, tz=UTC))
+
+    response = signed_in.get("/api/me/")
+
+    assert response.status_code == 401
+    assert response.json()["code"] == "token_not_valid"
+
+
+def test_the_checked_token_requests_share_is_read_only(signed_in):
+    token = authentication.JWTAuthentication().get_validated_token(signed_in.access.encode())
+
+    with pytest.raises(TypeError):
+        token["username"] = "someone-else"
 
 
 def test_me_without_a_token_is_401_with_a_code(api_client):

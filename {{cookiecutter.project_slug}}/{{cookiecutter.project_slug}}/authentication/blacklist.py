@@ -11,6 +11,8 @@ from django.db import IntegrityError, connection
 from django.utils import timezone
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
+from {{ cookiecutter.project_slug }}.core import statements
+
 from .tokens import RefreshToken
 
 
@@ -33,13 +35,11 @@ def token_digest(encoded: str) -> str:
 
 def record_issued(token: RefreshToken, encoded: str, user_id) -> None:
     """Record a newly issued refresh token as outstanding (its digest, not the token)."""
-    OutstandingToken.objects.create(
-        user_id=user_id,
-        jti=token.jti,
-        token=token_digest(encoded),
-        created_at=timezone.now(),
-        expires_at=token.expires_at,
+    digest = token_digest(encoded)
+    outstanding = OutstandingToken(
+        user_id=user_id, jti=token.jti, token=digest, created_at=timezone.now(), expires_at=token.expires_at
     )
+    statements.insert(outstanding)  # on every sign-in and refresh
 
 
 def spend(token: RefreshToken, encoded: str) -> None:

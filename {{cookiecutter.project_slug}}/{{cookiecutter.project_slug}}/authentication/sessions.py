@@ -13,9 +13,11 @@ from datetime import datetime
 from functools import cached_property
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
+
+from {{ cookiecutter.project_slug }}.core import statements
 {% if cookiecutter.token_blacklist == "yes" %}
 from . import blacklist, events, revocation
 from .clients import UNKNOWN_CLIENT, Client
@@ -71,7 +73,8 @@ def start_session(user, client: Client = UNKNOWN_CLIENT) -> IssuedTokens:
     Beyond the sessions a user may hold (JWT_MAX_SESSIONS_PER_USER), the least recently
     used end in the same transaction. The user's row is locked first, so concurrent
     sign-ins of one user take turns and each sees the others' sessions (on SQLite the
-    IMMEDIATE transaction already does that).
+    IMMEDIATE transaction already does that). A sign-in below the cap, the usual one,
+    costs one read of the user's open sessions besides its two inserts.
     """
     policy = session_policy()
     now = timezone.now()
@@ -91,26 +94,50 @@ def start_session(user, client: Client = UNKNOWN_CLIENT) -> IssuedTokens:
     with transaction.atomic():
         if policy.max_sessions_per_user:
             lock_user(user.pk)
-        known_client = has_open_session_from(user.pk, client)
-        family.save(force_insert=True)
+        open_before, known_client = open_sessions_and_client(user.pk, client)
+        statements.insert(family)
 {%- if cookiecutter.token_blacklist == "yes" %}
         blacklist.record_issued(issued.refresh, issued.refresh_jwt, user.pk)
 {%- endif %}
-        end_sessions_beyond_cap(user.pk)
+        if policy.max_sessions_per_user and open_before >= policy.max_sessions_per_user:
+            end_sessions_beyond_cap(user.pk)
     if not known_client:
         events.report_new_client(family, client)
     return issued
 
 
-def has_open_session_from(user_id, client: Client) -> bool:
-    """Return whether the user has an open session last used with this user agent and IP address."""
-    return TokenFamily.objects.filter(
-        user_id=user_id, revoked_at__isnull=True, user_agent=client.user_agent, ip_address=client.ip_address
-    ).exists()
+def open_sessions_and_client(user_id, client: Client) -> tuple[int, bool]:
+    """Return how many open sessions the user has and whether one was last used from this client
+    (the same user agent and IP address), in one statement.
+
+    Its SQL is written here: the ORM builds an aggregate like this one in about a quarter of
+    a millisecond of Python, on every sign-in, more than the database takes to answer it.
+    """
+    quote = connection.ops.quote_name
+    same_ip = f"{quote('ip_address')} IS NULL" if client.ip_address is None else f"{quote('ip_address')} = %s"
+    from_client = f"{quote('user_agent')} = %s AND {same_ip}"
+    where = f"{quote('user_id')} = %s AND {quote('revoked_at')} IS NULL"
+    # Only quoted table and column names are formatted in; the values are parameters.
+    sql = (
+        f"SELECT COUNT(*), COALESCE(SUM(CASE WHEN {from_client} THEN 1 ELSE 0 END), 0)"  # noqa: S608
+        f" FROM {quote(TokenFamily._meta.db_table)} WHERE {where}"
+    )
+    ip_address = TokenFamily._meta.get_field("ip_address").get_db_prep_value(client.ip_address, connection)
+    params = [client.user_agent, *([] if client.ip_address is None else [ip_address]), user_id]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        open_count, from_client_count = cursor.fetchone()
+    return open_count, from_client_count > 0
 
 
 def lock_user(user_id) -> None:
-    """Lock the user's row until the transaction ends (a no-op on SQLite, whose writers take turns anyway)."""
+    """Lock the user's row until the transaction ends.
+
+    Skipped where rows cannot be locked (SQLite, whose IMMEDIATE transactions already make
+    writers take turns): the SELECT would lock nothing and cost a statement.
+    """
+    if not connection.features.has_select_for_update:
+        return
     list(get_user_model().objects.select_for_update().filter(pk=user_id).values_list("pk", flat=True))
 
 
@@ -132,14 +159,11 @@ def end_sessions_beyond_cap(user_id) -> None:
 
 def live_family(token: RefreshToken) -> TokenFamily:
     """Return the token's family with its user, or raise if the session may not continue."""
-    try:
-        # get(), not first(): no ORDER BY to build or run for a primary-key lookup.
-        family = TokenFamily.objects.select_related("user").get(
-            pk=parse_family_id(token.family_id), user_id=typed_user_id(token)
-        )
-    except TokenFamily.DoesNotExist:
-        raise SessionRevoked() from None
-    if family.revoked_at is not None:
+    # A written statement: built by the ORM it took 0.2 ms more than the database does (core/statements.py).
+    family = statements.get_with_related(
+        TokenFamily, "user", id=parse_family_id(token.family_id), user=typed_user_id(token)
+    )
+    if family is None or family.revoked_at is not None:
         raise SessionRevoked()
     deadline = session_deadline(family)
     if deadline is not None and deadline <= timezone.now():
@@ -210,7 +234,10 @@ def rotate(token: RefreshToken, client: Client) -> IssuedTokens:
 def note_rotation(family: TokenFamily, spent: RefreshToken, issued: "IssuedTokens", client: Client) -> None:
     """Record the family's newest and last spent token, and its last use; refuse if it was revoked meanwhile."""
     now = timezone.now()
-    updated = TokenFamily.objects.filter(pk=family.pk, revoked_at__isnull=True).update(
+    updated = statements.update_while_null(
+        TokenFamily,
+        family.pk,
+        "revoked_at",
         last_issued_jti=issued.refresh.jti,
         last_spent_jti=spent.jti,
         last_rotated_at=now,
