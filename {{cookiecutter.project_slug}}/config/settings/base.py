@@ -296,9 +296,10 @@ JWT_REVOKE_ACCESS_ON_LOGOUT = {{ cookiecutter.revoke_access_on_logout == "yes" }
 # 0: every request asks the cache (a revocation holds everywhere at once). N > 0: each
 # process re-checks at most every N seconds, saving that lookup (see the benchmarks).
 JWT_REVOCATION_SYNC_SECONDS = env.float("JWT_REVOCATION_SYNC_SECONDS", default=0)
-# With Redis: each process keeps the revoked sessions in memory, kept current by pub/sub,
-# and asks the cache only while its subscription is down or behind (authentication/revocation_feed.py).
-JWT_REVOCATION_PUBSUB = env.bool("JWT_REVOCATION_PUBSUB", default=False)
+# With Redis (on by default there): each process keeps the revoked sessions in memory, kept
+# current by pub/sub, and asks the cache only while its subscription is down or behind
+# (authentication/revocation_feed.py). Without Redis there is nothing to subscribe to.
+JWT_REVOCATION_PUBSUB = env.bool("JWT_REVOCATION_PUBSUB", default=bool(REDIS_URL))
 {%- if cookiecutter.refresh_token_storage == "httponly_cookie" %}
 
 # --- Refresh-token cookie -----------------------------------------------------------

@@ -42,6 +42,7 @@ if env.bool("TEST_LOCAL_CACHE", default=True):
             "OPTIONS": {"MAX_ENTRIES": 1_000_000},
         },
     }
+    JWT_REVOCATION_PUBSUB = False  # a local cache publishes nothing, whatever REDIS_URL says
 {%- if cookiecutter.refresh_token_storage == "httponly_cookie" %}
 
 # The test client speaks plain http.

@@ -200,3 +200,14 @@ def test_swagger_ui_does_not_keep_the_access_token_in_local_storage_in_productio
     result = manage(production_environment(tmp_path), "shell", "-v", "0", "-c", printed)
 
     assert "'persistAuthorization': False" in result.stdout, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("redis_url", "expected"), [("redis://127.0.0.1:6379/0", "True"), ("", "False")], ids=["with-redis", "without"]
+)
+def test_revocations_come_by_pub_sub_by_default_exactly_where_redis_is_configured(tmp_path, redis_url, expected):
+    printed = "from django.conf import settings; print(settings.JWT_REVOCATION_PUBSUB)"
+
+    result = manage({**production_environment(tmp_path), "REDIS_URL": redis_url}, "shell", "-v", "0", "-c", printed)
+
+    assert result.stdout.strip() == expected, result.stderr
