@@ -616,6 +616,8 @@ class Bench:
         env = self.env(variant, database, setup, redis_url)
         result = worker(env, "queries")
         facts = result["facts"]
+        if variant.key == PUBSUB_KEY and not facts["revocation_pubsub"]:
+            raise RuntimeError(f"{variant.label}: the server's settings turned JWT_REVOCATION_PUBSUB off")
         self.facts.setdefault(setup, facts)
         say(
             f"    {facts['engine']}, CONN_MAX_AGE={facts['conn_max_age']}"

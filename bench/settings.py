@@ -49,6 +49,8 @@ DATABASES = {"default": database}
 # Revoked sessions are looked up in the cache base.py configures (Redis when REDIS_URL is
 # set, else the database cache), never in the tests' per-process memory cache.
 CACHES = base.redis_caches(base.REDIS_URL, "bench") if base.REDIS_URL else copy.deepcopy(base.CACHES)
+# As base.py reads it from the environment: the test settings pin it off for their local cache.
+JWT_REVOCATION_PUBSUB = getattr(base, "JWT_REVOCATION_PUBSUB", False)
 
 # psycopg's connection pool instead of persistent connections (BENCH_DB_POOL=true, `--all`, when
 # the project installs psycopg[pool]),
