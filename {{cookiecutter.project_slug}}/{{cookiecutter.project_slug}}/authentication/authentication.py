@@ -11,10 +11,10 @@ from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.models import TokenUser
 from rest_framework_simplejwt.utils import aware_utcnow
 
-from .exceptions import SessionRevoked, TokenRefused
+from .exceptions import TokenRefused
 from .policy import session_policy
-from .revocation import is_family_revoked
 from .serializers import MAX_TOKEN_LENGTH
+from .sessions import ensure_session_not_revoked
 from .tokens import AccessToken, decode_token, family_of, typed_user_id
 
 
@@ -97,6 +97,5 @@ class JWTAuthentication(authentication.JWTAuthentication):
     def get_user(self, validated_token: CheckedAccessToken):
         if not session_policy().revoke_access_on_logout:
             return super().get_user(validated_token)
-        if is_family_revoked(validated_token.family_id):
-            raise SessionRevoked()
+        ensure_session_not_revoked(validated_token.family_id)
         return ClaimsUser(validated_token, validated_token.user_key)

@@ -34,7 +34,6 @@ from .tokens import (
     RefreshToken,
     cap_expiry,
     decode_token,
-    family_of,
     is_canonical_uuid,
     typed_user_id,
     user_claims,
@@ -272,9 +271,9 @@ def ensure_refresh_token_usable(token: RefreshToken) -> TokenFamily:
     return live_family(token)
 
 
-def ensure_access_token_usable(token) -> None:
+def ensure_session_not_revoked(family_id: str) -> None:
     """Refuse an access token whose session has been revoked (the cache's record)."""
-    if revocation.is_family_revoked(family_of(token)):
+    if revocation.is_family_revoked(family_id):
         raise SessionRevoked()
 
 

@@ -102,7 +102,7 @@ class VerifyTokenView(PublicTokenView):
         if token.get(api_settings.TOKEN_TYPE_CLAIM) != AccessToken.token_type:
             raise WrongTokenType()
         typed_user_id(token)
-        sessions.ensure_access_token_usable(token)
+        sessions.ensure_session_not_revoked(family_of(token))
         return Response({})
 
 
